@@ -1,0 +1,67 @@
+# tocsin — the two commands a fresh Debian machine needs are `make run` and `make test`.
+# Each installs what is missing (apt-get, as root), configures, builds, then runs or tests.
+
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BUILD_DIR ?= build/release
+TEST_BUILD_DIR ?= build/test
+SHARED_DIR ?= $(abspath ../shared)
+
+# Debian packages the build and the tests need. Only the missing ones are installed.
+PACKAGES := cmake make g++ pkg-config ccache \
+  prometheus-cpp-dev libboost-dev libcurl4-openssl-dev libyaml-cpp-dev libspdlog-dev \
+  libsqlite3-dev libgtest-dev libgmock-dev libre2-dev nlohmann-json3-dev libbenchmark-dev \
+  libcli11-dev sqlite3 prometheus prometheus-alertmanager python3 python3-aiosmtpd
+
+.PHONY: all deps build run test test-asan bench format lint clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing packages:" $$missing; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(BUILD_DIR)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DTOCSIN_BUILD_TESTS=OFF \
+	  -DTOCSIN_SHARED_DIR=$(SHARED_DIR)
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The main job on the embedded default configuration.
+run: build
+	$(BUILD_DIR)/engine/tocsin demo
+
+# The whole suite, built with AddressSanitizer + UndefinedBehaviorSanitizer (what CI runs).
+test: deps
+	cmake -S . -B $(TEST_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DTOCSIN_SANITIZE=ON \
+	  -DTOCSIN_BUILD_BENCHMARKS=OFF -DTOCSIN_SHARED_DIR=$(SHARED_DIR)
+	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
+	cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@cat $(TEST_BUILD_DIR)/conformance-summary.txt 2>/dev/null || true
+
+test-asan: test
+
+# Benchmarks run on an optimised build; see docs/benchmarks.md for what each one reports.
+bench: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DTOCSIN_BUILD_TESTS=ON \
+	  -DTOCSIN_SHARED_DIR=$(SHARED_DIR)
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+	@for b in $(BUILD_DIR)/tests/bench/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
+
+format:
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+lint: $(BUILD_DIR)/CMakeCache.txt
+	git ls-files 'engine/*.cc' 'rules/*.cc' 'notifiers/*.cc' 'storage/*.cc' | \
+	  xargs clang-tidy -p $(BUILD_DIR) --quiet
+
+clean:
+	rm -rf build

@@ -1,0 +1,49 @@
+// The read side of the time-series store, as the PromQL evaluator and the HTTP API see it.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "storage/base/labels.h"
+#include "storage/base/matcher.h"
+#include "storage/base/time.h"
+
+namespace tocsin::storage {
+
+// The series a selection matched, with their samples, in one flat block (few allocations per
+// query). Series i has samples [offsets[i], offsets[i+1]) of `t`/`v`; `offsets` has
+// labels.size() + 1 entries. Series are sorted by label set. Stale markers are included as
+// stored; the evaluator decides what they mean.
+struct SeriesSet {
+  std::vector<Labels> labels;
+  std::vector<size_t> offsets{0};
+  std::vector<TimestampMs> t;
+  std::vector<double> v;
+
+  size_t size() const { return labels.size(); }
+  std::span<const TimestampMs> times(size_t i) const {
+    return {t.data() + offsets[i], offsets[i + 1] - offsets[i]};
+  }
+  std::span<const double> values(size_t i) const {
+    return {v.data() + offsets[i], offsets[i + 1] - offsets[i]};
+  }
+};
+
+class Querier {
+ public:
+  virtual ~Querier() = default;
+
+  // Every series matching all `matchers` that has samples with mint <= t <= maxt, with exactly
+  // those samples (both ends inclusive; left-open windows are the evaluator's business).
+  virtual SeriesSet Select(std::span<const LabelMatcher> matchers, TimestampMs mint,
+                           TimestampMs maxt) const = 0;
+
+  // Sorted, unique label names / values of the series matching `matchers` (all series when
+  // empty), for the HTTP API and the template functions.
+  virtual std::vector<std::string> LabelNames(std::span<const LabelMatcher> matchers) const = 0;
+  virtual std::vector<std::string> LabelValues(const std::string& name,
+                                               std::span<const LabelMatcher> matchers) const = 0;
+};
+
+}  // namespace tocsin::storage
