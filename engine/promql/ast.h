@@ -11,9 +11,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/base/matcher.h"
@@ -48,20 +50,49 @@ enum class ExprKind {
 // Binary operators, aggregation operators and unary signs share one token set, as in the lexer.
 enum class Op {
   // arithmetic
-  kAdd, kSub, kMul, kDiv, kMod, kPow, kAtan2,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kPow,
+  kAtan2,
   // comparison
-  kEql, kNeq, kGtr, kLss, kGte, kLte,
+  kEql,
+  kNeq,
+  kGtr,
+  kLss,
+  kGte,
+  kLte,
   // set
-  kLand, kLor, kLunless,
+  kLand,
+  kLor,
+  kLunless,
   // native-histogram trim operators (parsed; evaluating them needs native histograms)
-  kTrimUpper, kTrimLower,
+  kTrimUpper,
+  kTrimLower,
   // aggregations
-  kSum, kAvg, kCount, kMin, kMax, kGroup, kStddev, kStdvar, kTopk, kBottomk, kCountValues,
-  kQuantile, kLimitK, kLimitRatio,
+  kSum,
+  kAvg,
+  kCount,
+  kMin,
+  kMax,
+  kGroup,
+  kStddev,
+  kStdvar,
+  kTopk,
+  kBottomk,
+  kCountValues,
+  kQuantile,
+  kLimitK,
+  kLimitRatio,
 };
 const char* OpString(Op op);  // "+", "and", "sum", ...
 bool IsComparisonOp(Op op);
 bool IsSetOp(Op op);
+bool IsAggregateOp(Op op);
+// topk, bottomk, count_values, quantile, limitk, limit_ratio.
+bool IsAggregateWithParam(Op op);
 
 // `@` modifier: a fixed timestamp, or start()/end() of the query.
 enum class AtModifier { kNone, kTimestamp, kStart, kEnd };
@@ -98,17 +129,17 @@ struct StringLiteral final : Expr {
 };
 
 // Arithmetic over durations, e.g. `5m*2`, `step()`, `min_of(range(), 1h)`, `-(1h/2)`.
-// Leaves are NumberLiterals (seconds, as PromQL numbers are) or the step()/range() calls.
+// Leaves are NumberLiterals (seconds, as PromQL numbers are; `is_duration` when written as a
+// duration) or step()/range() nodes. Unary kNeg/kPos keep their operand in `lhs`; kPos is also
+// how a parenthesised bare literal `(5m)` is kept (with `wrapped`), so printing round-trips.
 struct DurationExpr final : Expr {
-  enum class DOp { kNumber, kAdd, kSub, kMul, kDiv, kMod, kPow, kNeg, kPos, kStep, kRange,
-                   kMinOf, kMaxOf };
+  enum class DOp { kAdd, kSub, kMul, kDiv, kMod, kPow, kNeg, kPos, kStep, kRange, kMinOf, kMaxOf };
   DurationExpr() : Expr(ExprKind::kDuration) {}
   ValueType type() const override { return ValueType::kScalar; }
   ExprPtr Clone() const override;
-  DOp op = DOp::kNumber;
-  double number = 0;  // seconds, for kNumber
-  ExprPtr lhs;        // for binary ops, kNeg/kPos (operand), kMinOf/kMaxOf (first arg)
-  ExprPtr rhs;
+  DOp op = DOp::kAdd;
+  ExprPtr lhs;           // binary ops: left; kNeg/kPos: the operand; kMinOf/kMaxOf: first argument
+  ExprPtr rhs;           // binary ops: right; kMinOf/kMaxOf: second argument
   bool wrapped = false;  // written in parentheses
 };
 
@@ -124,15 +155,20 @@ struct VectorSelector final : Expr {
   ValueType type() const override { return ValueType::kVector; }
   ExprPtr Clone() const override;
 
-  std::string name;                     // metric name if given outside braces or quoted first
-  std::vector<LabelMatcher> matchers;   // includes the __name__ matcher when a name is given
-  Duration original_offset;             // as written (negative allowed)
-  DurationMs offset = 0;                // effective offset after pre-processing
+  // The metric name when written outside the braces (`foo{..}`); empty for `{"foo"}`, whose
+  // name is only a __name__ matcher, as in Prometheus.
+  std::string name;
+  // In the order written; a name outside the braces adds a trailing __name__="name" matcher.
+  std::vector<LabelMatcher> matchers;
+  Duration original_offset;  // as written (negative allowed)
+  DurationMs offset = 0;     // effective offset after pre-processing
   AtModifier at = AtModifier::kNone;
-  TimestampMs at_timestamp = 0;         // for kTimestamp (and filled in for start/end)
+  TimestampMs at_timestamp = 0;  // for kTimestamp (and filled in for start/end)
   // Experimental extended range selectors (promql-extended-range-selectors).
   bool anchored = false;
   bool smoothed = false;
+  // Set for the label-selector argument of info(), which may match the empty string.
+  bool bypass_empty_matcher_check = false;
 };
 
 struct MatrixSelector final : Expr {
@@ -142,6 +178,11 @@ struct MatrixSelector final : Expr {
 
   ExprPtr vector_selector;  // always a VectorSelector (offset/@ are stored there)
   Duration range;
+
+  VectorSelector& selector() { return static_cast<VectorSelector&>(*vector_selector); }
+  const VectorSelector& selector() const {
+    return static_cast<const VectorSelector&>(*vector_selector);
+  }
 };
 
 struct SubqueryExpr final : Expr {
@@ -240,5 +281,27 @@ struct FunctionInfo {
   bool experimental = false;
 };
 const FunctionInfo* FindFunction(std::string_view name);
+// Every function, in name order (for docs and tests).
+const std::vector<FunctionInfo>& AllFunctions();
+
+// Walking a tree. Children() lists the direct sub-expressions in evaluation order (for a
+// MatrixSelector its VectorSelector; for a DurationExpr its operands; durations inside [..] and
+// offsets are not children). Inspect() visits `root` and then every descendant depth-first; the
+// visitor gets the node and the path of its ancestors (root first) and returns false to skip the
+// node's children.
+std::vector<Expr*> Children(Expr& e);
+std::vector<const Expr*> Children(const Expr& e);
+void Inspect(const Expr& root,
+             const std::function<bool(const Expr&, const std::vector<const Expr*>& path)>& visit);
+
+// Casts with a checked kind, for code that switches on Expr::kind.
+template <typename T>
+const T& As(const Expr& e) {
+  return static_cast<const T&>(e);
+}
+template <typename T>
+T& As(Expr& e) {
+  return static_cast<T&>(e);
+}
 
 }  // namespace tocsin::promql

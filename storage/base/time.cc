@@ -1,5 +1,7 @@
 #include "storage/base/time.h"
 
+#include "storage/base/strings.h"
+
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -13,7 +15,9 @@ Error InvalidDuration(std::string_view s) {
   return Error{"not a valid duration string: \"" + std::string(s) + "\""};
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
@@ -81,9 +85,8 @@ Result<DurationMs> ParseDuration(std::string_view s) {
     std::string_view name;
     DurationMs mult;
   };
-  static constexpr Unit kUnits[] = {{"y", 365 * kDay}, {"w", 7 * kDay}, {"d", kDay},
-                                    {"h", kHour},       {"m", kMinute},  {"s", kSecond},
-                                    {"ms", 1}};
+  static constexpr Unit kUnits[] = {{"y", 365 * kDay}, {"w", 7 * kDay}, {"d", kDay}, {"h", kHour},
+                                    {"m", kMinute},    {"s", kSecond},  {"ms", 1}};
   size_t pos = 0;
   size_t next_unit = 0;
   DurationMs total = 0;
@@ -95,9 +98,13 @@ Result<DurationMs> ParseDuration(std::string_view s) {
     size_t ustart = pos;
     while (pos < s.size() && !IsDigit(s[pos])) ++pos;
     const std::string_view unit = s.substr(ustart, pos - ustart);
-    size_t u = next_unit;
+    if (unit.empty()) return InvalidDuration(s);
+    size_t u = 0;
     while (u < std::size(kUnits) && kUnits[u].name != unit) ++u;
-    if (u == std::size(kUnits)) return InvalidDuration(s);
+    if (u == std::size(kUnits)) {
+      return Error{"unknown unit " + GoQuote(unit) + " in duration " + GoQuote(s)};
+    }
+    if (u < next_unit) return InvalidDuration(s);  // units must come largest first, once each
     next_unit = u + 1;
     DurationMs v = 0;
     for (char c : digits) {
@@ -186,14 +193,22 @@ Result<DurationMs> ParseGoDuration(std::string_view s) {
     const std::string_view unit = s.substr(0, j);
     s.remove_prefix(j);
     long double mult;
-    if (unit == "ns") mult = 1;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") mult = 1e3;
-    else if (unit == "ms") mult = 1e6;
-    else if (unit == "s") mult = 1e9;
-    else if (unit == "m") mult = 60e9;
-    else if (unit == "h") mult = 3600e9;
-    else if (unit.empty()) return Error{"time: missing unit in duration \"" + orig + "\""};
-    else return Error{"time: unknown unit \"" + std::string(unit) + "\" in duration \"" + orig + "\""};
+    if (unit == "ns")
+      mult = 1;
+    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+      mult = 1e3;
+    else if (unit == "ms")
+      mult = 1e6;
+    else if (unit == "s")
+      mult = 1e9;
+    else if (unit == "m")
+      mult = 60e9;
+    else if (unit == "h")
+      mult = 3600e9;
+    else if (unit.empty())
+      return Error{"time: missing unit in duration \"" + orig + "\""};
+    else
+      return Error{"time: unknown unit \"" + std::string(unit) + "\" in duration \"" + orig + "\""};
     total_ns += std::stold(num) * mult;
   }
   const long double ms = std::floor(total_ns / 1e6L);
@@ -256,7 +271,11 @@ Result<TimestampMs> ParseRfc3339(std::string_view s) {
   return secs * 1000 + ms;
 }
 
-std::string FormatRfc3339(TimestampMs t) { return FormatRfc3339Impl(t, false); }
-std::string FormatRfc3339Millis(TimestampMs t) { return FormatRfc3339Impl(t, true); }
+std::string FormatRfc3339(TimestampMs t) {
+  return FormatRfc3339Impl(t, false);
+}
+std::string FormatRfc3339Millis(TimestampMs t) {
+  return FormatRfc3339Impl(t, true);
+}
 
 }  // namespace tocsin
