@@ -1,0 +1,132 @@
+#include "storage/tsdb/sample_ring.h"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+namespace tocsin::storage {
+
+namespace {
+// Past this the ring stops growing and overwrites instead (2^30 samples = 16 GiB per series).
+constexpr uint32_t kMaxCapacity = 1u << 30;
+}  // namespace
+
+uint32_t SampleRing::NextCapacity(uint32_t capacity, uint32_t preferred) {
+  if (capacity < preferred) {
+    const uint64_t doubled = std::max<uint64_t>(uint64_t{capacity} * 2, kMinCapacity);
+    return static_cast<uint32_t>(std::min<uint64_t>({doubled, preferred, kMaxCapacity}));
+  }
+  const uint64_t grown = uint64_t{capacity} + std::max<uint32_t>(capacity / 8, kMinCapacity);
+  return static_cast<uint32_t>(std::min<uint64_t>(grown, kMaxCapacity));
+}
+
+void SampleRing::Reallocate(uint32_t new_capacity) {
+  auto* block = static_cast<TimestampMs*>(::operator new (size_t{new_capacity} * kBytesPerSample));
+  auto* new_values = reinterpret_cast<double*>(block + new_capacity);
+  // Copy the (at most two) physical segments in logical order.
+  const uint32_t first = std::min(size_, capacity_ - head_);
+  if (size_ > 0) {
+    std::memcpy(block, times_ + head_, first * sizeof(TimestampMs));
+    std::memcpy(block + first, times_, (size_ - first) * sizeof(TimestampMs));
+    std::memcpy(new_values, values() + head_, first * sizeof(double));
+    std::memcpy(new_values + first, values(), (size_ - first) * sizeof(double));
+  }
+  Release();
+  times_ = block;
+  capacity_ = new_capacity;
+  head_ = 0;
+}
+
+void SampleRing::Release() {
+  ::operator delete(times_);
+  times_ = nullptr;
+  capacity_ = 0;
+  head_ = 0;
+  size_ = 0;
+}
+
+bool SampleRing::Push(TimestampMs t, double v, TimestampMs keep_from, uint32_t preferred_capacity) {
+  bool overwrote = false;
+  if (size_ == capacity_) {
+    const bool oldest_expired = size_ > 0 && time_at(0) < keep_from;
+    if (oldest_expired || capacity_ >= kMaxCapacity) {
+      head_ = Physical(1);
+      --size_;
+      overwrote = true;
+    } else {
+      const uint32_t keep = size_;
+      Reallocate(NextCapacity(capacity_, preferred_capacity));
+      size_ = keep;
+    }
+  }
+  const uint32_t p = Physical(size_);
+  times_[p] = t;
+  values()[p] = v;
+  ++size_;
+  return overwrote;
+}
+
+uint32_t SampleRing::LowerBound(TimestampMs t) const {
+  uint32_t lo = 0;
+  uint32_t hi = size_;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (time_at(mid) < t) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+uint32_t SampleRing::DropBefore(TimestampMs t) {
+  const uint32_t n = LowerBound(t);
+  head_ = size_ == n ? 0 : Physical(n);
+  size_ -= n;
+  return n;
+}
+
+bool SampleRing::Shrink(uint32_t preferred_capacity) {
+  const uint64_t wanted =
+      std::max<uint64_t>({uint64_t{size_} + size_ / 8, preferred_capacity, kMinCapacity});
+  if (preferred_capacity == kUnboundedCapacity || uint64_t{capacity_} < wanted * 2) return false;
+  const uint32_t keep = size_;
+  if (keep == 0) {
+    Release();
+    return true;
+  }
+  Reallocate(static_cast<uint32_t>(wanted));
+  size_ = keep;
+  return true;
+}
+
+uint32_t SampleRing::CountInRange(TimestampMs mint, TimestampMs maxt) const {
+  if (size_ == 0 || maxt < mint || time_at(0) > maxt || newest_time() < mint) return 0;
+  const uint32_t lo = LowerBound(mint);
+  const uint32_t hi = maxt == INT64_MAX ? size_ : LowerBound(maxt + 1);
+  return hi - lo;
+}
+
+uint32_t SampleRing::CopyRange(TimestampMs mint, TimestampMs maxt, std::vector<TimestampMs>& ts,
+                               std::vector<double>& vs) const {
+  if (size_ == 0 || maxt < mint || time_at(0) > maxt || newest_time() < mint) return 0;
+  const uint32_t lo = LowerBound(mint);
+  const uint32_t hi = maxt == INT64_MAX ? size_ : LowerBound(maxt + 1);
+  if (lo >= hi) return 0;
+  const uint32_t n = hi - lo;
+  const size_t at = ts.size();
+  ts.resize(at + n);
+  vs.resize(at + n);
+  const uint32_t start = Physical(lo);
+  const uint32_t first = std::min(n, capacity_ - start);
+  std::memcpy(ts.data() + at, times_ + start, first * sizeof(TimestampMs));
+  std::memcpy(vs.data() + at, values() + start, first * sizeof(double));
+  if (first < n) {
+    std::memcpy(ts.data() + at + first, times_, (n - first) * sizeof(TimestampMs));
+    std::memcpy(vs.data() + at + first, values(), (n - first) * sizeof(double));
+  }
+  return n;
+}
+
+}  // namespace tocsin::storage

@@ -1,0 +1,79 @@
+// The samples of one series: a ring of (timestamp, value) pairs kept as two parallel arrays
+// (struct of arrays) in one allocation, oldest first, timestamps strictly increasing.
+//
+// Capacity policy: the store passes a preferred capacity (retention / expected interval + 1).
+// An empty ring starts small and doubles up to exactly the preferred capacity, so a series
+// scraped at the expected interval ends with no slack. When the ring is full, the oldest sample
+// is overwritten if it has fallen out of the retention window; otherwise the series is denser
+// than expected and the ring grows by 1/8. Appending therefore allocates only on growth, never
+// per sample. Not thread-safe: the store guards each ring with a lock stripe.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "storage/base/time.h"
+
+namespace tocsin::storage {
+
+class SampleRing {
+ public:
+  static constexpr uint32_t kMinCapacity = 8;
+  // No retention: the ring grows without bound (doubling).
+  static constexpr uint32_t kUnboundedCapacity = UINT32_MAX;
+
+  SampleRing() = default;
+  ~SampleRing() { Release(); }
+  SampleRing(const SampleRing&) = delete;
+  SampleRing& operator=(const SampleRing&) = delete;
+
+  uint32_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  uint32_t capacity() const { return capacity_; }
+  size_t memory_bytes() const { return size_t{capacity_} * kBytesPerSample; }
+
+  // Logical index i: 0 is the oldest sample.
+  TimestampMs time_at(uint32_t i) const { return times_[Physical(i)]; }
+  double value_at(uint32_t i) const { return values()[Physical(i)]; }
+  TimestampMs newest_time() const { return time_at(size_ - 1); }
+  double newest_value() const { return value_at(size_ - 1); }
+
+  // Appends a sample newer than all stored ones. Returns true when an old sample was
+  // overwritten to make room (it was older than `keep_from`).
+  bool Push(TimestampMs t, double v, TimestampMs keep_from, uint32_t preferred_capacity);
+
+  // Forgets samples older than `t`; returns how many.
+  uint32_t DropBefore(TimestampMs t);
+  // Reallocates to max(size + 1/8 headroom, preferred) when the ring is far larger than that
+  // (a burst has passed). Returns true when it reallocated.
+  bool Shrink(uint32_t preferred_capacity);
+
+  // Logical index of the first sample with time >= t (size() when none).
+  uint32_t LowerBound(TimestampMs t) const;
+  // Number of samples with mint <= time <= maxt.
+  uint32_t CountInRange(TimestampMs mint, TimestampMs maxt) const;
+  // Appends the samples with mint <= time <= maxt to `ts`/`vs`; returns how many.
+  uint32_t CopyRange(TimestampMs mint, TimestampMs maxt, std::vector<TimestampMs>& ts,
+                     std::vector<double>& vs) const;
+
+  void Clear() { Release(); }
+
+ private:
+  static constexpr size_t kBytesPerSample = sizeof(TimestampMs) + sizeof(double);
+
+  uint32_t Physical(uint32_t i) const {
+    const uint32_t p = head_ + i;
+    return p >= capacity_ ? p - capacity_ : p;
+  }
+  double* values() const { return reinterpret_cast<double*>(times_ + capacity_); }
+  static uint32_t NextCapacity(uint32_t capacity, uint32_t preferred);
+  void Reallocate(uint32_t new_capacity);
+  void Release();
+
+  TimestampMs* times_ = nullptr;  // [capacity_ timestamps][capacity_ values] in one block
+  uint32_t capacity_ = 0;
+  uint32_t head_ = 0;  // physical index of the oldest sample
+  uint32_t size_ = 0;
+};
+
+}  // namespace tocsin::storage

@@ -1,0 +1,278 @@
+// The read side of SeriesStore: which series a set of matchers selects, and Select, LabelNames,
+// LabelValues on top of it.
+//
+// Semantics (Prometheus's): a series matches when every matcher accepts its value of the
+// matcher's label, a missing label reading as "". So a matcher that rejects "" keeps only series
+// that carry a matching value (intersect with the union of those values' postings), and a matcher
+// that accepts "" removes the series carrying a rejected value (subtract). When few candidates
+// are left, checking their labels directly is cheaper than building postings for a matcher that
+// would have to scan every value of its label (a general regex); the plan picks whichever costs
+// less.
+#include <algorithm>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string_view>
+
+#include "storage/tsdb/series_store.h"
+
+namespace tocsin::storage {
+
+namespace {
+
+// The alternatives of a regex made only of literal text and '|' ("api|web"), or nothing when it
+// uses any other regex syntax. Such matchers are answered by direct postings look-ups.
+std::optional<std::vector<std::string_view>> LiteralAlternatives(std::string_view re) {
+  constexpr std::string_view kSpecial = "\\.+*?()[]{}^$";
+  if (re.find_first_of(kSpecial) != std::string_view::npos) return std::nullopt;
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    const size_t bar = re.find('|', start);
+    out.push_back(re.substr(start, bar == std::string_view::npos ? re.npos : bar - start));
+    if (bar == std::string_view::npos) break;
+    start = bar + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<SeriesId> SeriesStore::MatchingIds(std::span<const LabelMatcher> matchers) const {
+  const auto all = postings_.all();
+  if (matchers.empty()) return {all.begin(), all.end()};
+
+  // How a matcher is answered from the index.
+  enum class Kind {
+    kValues,    // a fixed set of values (=, !=, literal alternatives): direct look-ups
+    kAnyValue,  // every value of the label (=~".+", !="" and the like)
+    kScan,      // test the matcher against every value of the label
+  };
+  struct Step {
+    const LabelMatcher* m;
+    SymbolId name;
+    bool intersect;  // true: keep series with a matching value; false: drop rejected values
+    Kind kind;
+    std::vector<std::string_view> values;  // for kValues: the values to look up
+    size_t cost;                           // rough work to build the postings for this step
+  };
+  std::vector<Step> steps;
+  steps.reserve(matchers.size());
+  for (const LabelMatcher& m : matchers) {
+    Step step{&m, symbols_.Find(m.name()), !m.matches_empty(), Kind::kScan, {}, 0};
+    if (m.is_regex() && m.value() == ".*") {
+      if (m.type() == MatchType::kNotRegexp) return {};  // rejects every value, "" included
+      continue;                                          // accepts everything, missing included
+    }
+    if (step.name == kNoSymbol) {
+      // No series has this label, so every series reads "".
+      if (step.intersect) return {};
+      continue;
+    }
+    const bool negative = m.is_negative();
+    if (!m.is_regex()) {
+      // name="v" (v non-empty) keeps v; name!="v" drops v; name="" drops every value;
+      // name!="" keeps every value.
+      if (m.value().empty()) {
+        step.kind = Kind::kAnyValue;
+      } else {
+        step.kind = Kind::kValues;
+        step.values.push_back(m.value());
+      }
+    } else if (m.value() == ".+") {
+      step.kind = Kind::kAnyValue;
+    } else if (auto literals = LiteralAlternatives(m.value())) {
+      // =~"a|b" keeps a and b; !~"a|b" drops a and b. With an empty alternative the matcher's
+      // acceptance of "" flips the step (=~"a|" drops everything but a), so scan instead.
+      if (negative != step.intersect) {
+        step.kind = Kind::kValues;
+        step.values = std::move(*literals);
+      }
+    }
+    switch (step.kind) {
+      case Kind::kValues: {
+        for (std::string_view v : step.values) {
+          const SymbolId id = symbols_.Find(v);
+          if (id != kNoSymbol) step.cost += postings_.Get(step.name, id).size();
+        }
+        break;
+      }
+      case Kind::kAnyValue:
+      case Kind::kScan:
+        step.cost = postings_.ValueCount(step.name) * 8;
+        break;
+    }
+    steps.push_back(std::move(step));
+  }
+  // Intersections first, cheapest first, so later steps work on the fewest candidates.
+  std::stable_sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) {
+    if (a.intersect != b.intersect) return a.intersect;
+    return a.cost < b.cost;
+  });
+
+  std::vector<SeriesId> candidates;
+  bool have_candidates = false;
+  std::vector<SeriesId> scratch;
+  std::vector<std::span<const SeriesId>> lists;
+  for (const Step& step : steps) {
+    if (!have_candidates && !step.intersect) {
+      candidates.assign(all.begin(), all.end());
+      have_candidates = true;
+    }
+    if (have_candidates && candidates.empty()) return {};
+    if (have_candidates && candidates.size() < step.cost) {
+      // Check each candidate's own value.
+      std::erase_if(candidates, [&](SeriesId id) {
+        const Series* s = FindById(id);
+        const SymbolId v = s->ValueOf(step.name);
+        return !step.m->matches(v == kNoSymbol ? std::string_view() : symbols_.Get(v));
+      });
+      continue;
+    }
+    // Gather the postings of the values this step keeps (intersect) or drops (subtract).
+    lists.clear();
+    const bool positive = step.intersect;
+    switch (step.kind) {
+      case Kind::kValues: {
+        // For an intersecting step the literals are kept; for a subtracting one they are the
+        // values the matcher rejects (name!="v", name!~"a|b").
+        for (std::string_view v : step.values) {
+          const SymbolId id = symbols_.Find(v);
+          if (id != kNoSymbol) lists.push_back(postings_.Get(step.name, id));
+        }
+        break;
+      }
+      case Kind::kAnyValue:
+        postings_.ForEachValue(step.name,
+                               [&](SymbolId, std::span<const SeriesId> p) { lists.push_back(p); });
+        break;
+      case Kind::kScan:
+        postings_.ForEachValue(step.name, [&](SymbolId v, std::span<const SeriesId> p) {
+          if (step.m->matches(symbols_.Get(v)) == positive) lists.push_back(p);
+        });
+        break;
+    }
+    if (positive) {
+      if (lists.empty()) return {};
+      std::span<const SeriesId> keep;
+      if (lists.size() == 1) {
+        keep = lists[0];
+      } else {
+        Union(lists, scratch);
+        keep = scratch;
+      }
+      if (!have_candidates) {
+        candidates.assign(keep.begin(), keep.end());
+        have_candidates = true;
+      } else {
+        std::vector<SeriesId> out;
+        Intersect(candidates, keep, out);
+        candidates = std::move(out);
+      }
+    } else {
+      if (lists.empty()) continue;
+      std::span<const SeriesId> drop;
+      if (lists.size() == 1) {
+        drop = lists[0];
+      } else {
+        Union(lists, scratch);
+        drop = scratch;
+      }
+      std::vector<SeriesId> out;
+      Subtract(candidates, drop, out);
+      candidates = std::move(out);
+    }
+  }
+  if (!have_candidates) return {all.begin(), all.end()};
+  return candidates;
+}
+
+SeriesSet SeriesStore::Select(std::span<const LabelMatcher> matchers, TimestampMs mint,
+                              TimestampMs maxt) const {
+  SeriesSet out;
+  if (maxt < mint) return out;
+  std::shared_lock lock(index_mu_);
+  const std::vector<SeriesId> ids = MatchingIds(matchers);
+  struct Hit {
+    const Series* series;
+    Labels labels;
+  };
+  std::vector<Hit> hits;
+  hits.reserve(ids.size());
+  size_t total = 0;
+  for (SeriesId id : ids) {
+    const Series* s = FindById(id);
+    uint32_t n;
+    {
+      std::lock_guard stripe(StripeOf(id));
+      n = s->ring.CountInRange(mint, maxt);
+    }
+    if (n == 0) continue;
+    total += n;
+    hits.push_back({s, LabelsOf(*s)});
+  }
+  std::sort(hits.begin(), hits.end(),
+            [](const Hit& a, const Hit& b) { return a.labels < b.labels; });
+  out.labels.reserve(hits.size());
+  out.offsets.reserve(hits.size() + 1);
+  out.t.reserve(total);
+  out.v.reserve(total);
+  for (Hit& hit : hits) {
+    uint32_t n;
+    {
+      std::lock_guard stripe(StripeOf(hit.series->id));
+      n = hit.series->ring.CopyRange(mint, maxt, out.t, out.v);
+    }
+    // Appends never remove samples at or after mint unless they fall out of the retention
+    // between the two passes; such a series is simply left out.
+    if (n == 0) continue;
+    out.labels.push_back(std::move(hit.labels));
+    out.offsets.push_back(out.t.size());
+  }
+  return out;
+}
+
+std::vector<std::string> SeriesStore::LabelNames(std::span<const LabelMatcher> matchers) const {
+  std::vector<SymbolId> names;
+  std::vector<std::string> out;
+  std::shared_lock lock(index_mu_);
+  if (matchers.empty()) {
+    postings_.ForEachName([&](SymbolId n) { names.push_back(n); });
+  } else {
+    for (SeriesId id : MatchingIds(matchers)) {
+      for (const LabelRef& l : FindById(id)->labels()) names.push_back(l.name);
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+  }
+  out.reserve(names.size());
+  for (SymbolId n : names) out.emplace_back(symbols_.Get(n));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> SeriesStore::LabelValues(const std::string& name,
+                                                  std::span<const LabelMatcher> matchers) const {
+  std::vector<SymbolId> values;
+  std::vector<std::string> out;
+  std::shared_lock lock(index_mu_);
+  const SymbolId name_id = symbols_.Find(name);
+  if (name_id == kNoSymbol) return out;
+  if (matchers.empty()) {
+    postings_.ForEachValue(name_id,
+                           [&](SymbolId v, std::span<const SeriesId>) { values.push_back(v); });
+  } else {
+    for (SeriesId id : MatchingIds(matchers)) {
+      const SymbolId v = FindById(id)->ValueOf(name_id);
+      if (v != kNoSymbol) values.push_back(v);
+    }
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+  }
+  out.reserve(values.size());
+  for (SymbolId v : values) out.emplace_back(symbols_.Get(v));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace tocsin::storage

@@ -1,0 +1,397 @@
+#include "storage/tsdb/series_store.h"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "storage/base/sample.h"
+#include "storage/tsdb/appender.h"
+
+namespace tocsin::storage {
+namespace {
+
+LabelMatcher M(const std::string& name, const std::string& op, const std::string& value) {
+  MatchType t = op == "="    ? MatchType::kEqual
+                : op == "!=" ? MatchType::kNotEqual
+                : op == "=~" ? MatchType::kRegexp
+                             : MatchType::kNotRegexp;
+  auto m = LabelMatcher::Make(t, name, value);
+  EXPECT_TRUE(m.ok()) << m.message();
+  return m.value();
+}
+
+class SeriesStoreTest : public ::testing::Test {
+ protected:
+  SeriesStoreTest() : store_(StoreOptions::Unbounded()) {
+    // A small data set covering present, missing and empty-looking labels.
+    Add({{"__name__", "http_requests_total"}, {"job", "api"}, {"instance", "a:80"}});
+    Add({{"__name__", "http_requests_total"}, {"job", "api"}, {"instance", "b:80"}});
+    Add({{"__name__", "http_requests_total"}, {"job", "web"}, {"instance", "a:80"}});
+    Add({{"__name__", "http_requests_total"}, {"instance", "c:80"}});  // no job
+    Add({{"__name__", "up"}, {"job", "api"}, {"instance", "a:80"}});
+    Add({{"__name__", "up"}, {"job", "web-2"}, {"instance", "d:80"}});
+  }
+
+  void Add(std::initializer_list<Label> labels, TimestampMs t = 0, double v = 1) {
+    Appender app(store_);
+    ASSERT_TRUE(app.Append(Labels(labels), t, v).ok());
+    EXPECT_EQ(app.Commit().counts.appended, 1u);
+  }
+
+  // The selected series as strings, in Select's order.
+  std::vector<std::string> Sel(std::vector<LabelMatcher> ms) {
+    SeriesSet set = store_.Select(ms, INT64_MIN, INT64_MAX);
+    std::vector<std::string> out;
+    for (const Labels& l : set.labels) out.push_back(l.to_string());
+    return out;
+  }
+
+  SeriesStore store_;
+};
+
+constexpr auto kReqA = R"({__name__="http_requests_total", instance="a:80", job="api"})";
+constexpr auto kReqB = R"({__name__="http_requests_total", instance="b:80", job="api"})";
+constexpr auto kReqWeb = R"({__name__="http_requests_total", instance="a:80", job="web"})";
+constexpr auto kReqNoJob = R"({__name__="http_requests_total", instance="c:80"})";
+constexpr auto kUpA = R"({__name__="up", instance="a:80", job="api"})";
+constexpr auto kUpD = R"({__name__="up", instance="d:80", job="web-2"})";
+
+TEST_F(SeriesStoreTest, EqualityIntersectsAndResultIsSortedByLabels) {
+  // instance sorts before job, so instance="a:80" job="web" comes before instance="b:80".
+  EXPECT_EQ(Sel({M("__name__", "=", "http_requests_total")}),
+            (std::vector<std::string>{kReqA, kReqWeb, kReqB, kReqNoJob}));
+  EXPECT_EQ(Sel({M("__name__", "=", "http_requests_total"), M("job", "=", "api")}),
+            (std::vector<std::string>{kReqA, kReqB}));
+  EXPECT_EQ(Sel({M("instance", "=", "a:80")}), (std::vector<std::string>{kReqA, kReqWeb, kUpA}));
+  EXPECT_TRUE(Sel({M("__name__", "=", "nope")}).empty());
+  EXPECT_TRUE(Sel({M("nolabel", "=", "x")}).empty());
+}
+
+TEST_F(SeriesStoreTest, NegativeMatchersKeepSeriesMissingTheLabel) {
+  EXPECT_EQ(Sel({M("__name__", "=", "http_requests_total"), M("job", "!=", "api")}),
+            (std::vector<std::string>{kReqWeb, kReqNoJob}));
+  EXPECT_EQ(Sel({M("__name__", "=", "http_requests_total"), M("job", "!~", "ap.*")}),
+            (std::vector<std::string>{kReqWeb, kReqNoJob}));
+  EXPECT_EQ(Sel({M("__name__", "=", "http_requests_total"), M("job", "!~", "api|web")}),
+            (std::vector<std::string>{kReqNoJob}));
+  // Only negative matchers: subtract from all series.
+  EXPECT_EQ(Sel({M("job", "!=", "api"), M("__name__", "!=", "up")}),
+            (std::vector<std::string>{kReqWeb, kReqNoJob}));
+}
+
+TEST_F(SeriesStoreTest, EmptyValueMatchersFollowPrometheus) {
+  // job="" selects series without job.
+  EXPECT_EQ(Sel({M("job", "=", "")}), (std::vector<std::string>{kReqNoJob}));
+  // job!="" requires job.
+  EXPECT_EQ(Sel({M("__name__", "=", "http_requests_total"), M("job", "!=", "")}),
+            (std::vector<std::string>{kReqA, kReqWeb, kReqB}));
+  // A label nobody has: ="" matches everything, !="" nothing.
+  EXPECT_EQ(Sel({M("__name__", "=", "up"), M("zone", "=", "")}),
+            (std::vector<std::string>{kUpA, kUpD}));
+  EXPECT_TRUE(Sel({M("__name__", "=", "up"), M("zone", "!=", "")}).empty());
+  // A regex that accepts "" also accepts series without the label.
+  EXPECT_EQ(Sel({M("__name__", "=", "http_requests_total"), M("job", "=~", "web|")}),
+            (std::vector<std::string>{kReqWeb, kReqNoJob}));
+  EXPECT_EQ(Sel({M("__name__", "=", "http_requests_total"), M("job", "=~", "|w.b")}),
+            (std::vector<std::string>{kReqWeb, kReqNoJob}));
+  // A negative regex that rejects "" requires the label.
+  EXPECT_EQ(Sel({M("__name__", "=", "http_requests_total"), M("job", "!~", "api|")}),
+            (std::vector<std::string>{kReqWeb}));
+  EXPECT_EQ(Sel({M("__name__", "=", "http_requests_total"), M("job", "!~", "")}),
+            (std::vector<std::string>{kReqA, kReqWeb, kReqB}));
+}
+
+TEST_F(SeriesStoreTest, RegexesAreAnchoredAndHaveFastPathsWithTheSameAnswers) {
+  EXPECT_EQ(Sel({M("job", "=~", "web")}), (std::vector<std::string>{kReqWeb}));  // not web-2
+  EXPECT_EQ(Sel({M("job", "=~", "web.*")}), (std::vector<std::string>{kReqWeb, kUpD}));
+  EXPECT_EQ(Sel({M("job", "=~", "api|web-2")}),
+            (std::vector<std::string>{kReqA, kReqB, kUpA, kUpD}));
+  EXPECT_EQ(Sel({M("job", "=~", ".+")}).size(), 5u);
+  EXPECT_EQ(Sel({M("job", "=~", ".*")}).size(), 6u);
+  EXPECT_TRUE(Sel({M("job", "!~", ".*")}).empty());
+  EXPECT_EQ(Sel({M("job", "!~", ".+")}), (std::vector<std::string>{kReqNoJob}));
+  EXPECT_EQ(Sel({M("job", "=~", "(?i)API")}), (std::vector<std::string>{kReqA, kReqB, kUpA}));
+  EXPECT_EQ(Sel({M("__name__", "=~", "http_.*"), M("instance", "=~", "a:80|c:80")}),
+            (std::vector<std::string>{kReqA, kReqWeb, kReqNoJob}));
+}
+
+TEST_F(SeriesStoreTest, NameMatchersWorkLikeAnyOtherLabel) {
+  EXPECT_EQ(Sel({M("__name__", "=~", "u.")}), (std::vector<std::string>{kUpA, kUpD}));
+  EXPECT_EQ(Sel({M("__name__", "!=", "http_requests_total")}),
+            (std::vector<std::string>{kUpA, kUpD}));
+  EXPECT_EQ(Sel({}).size(), 6u);
+}
+
+TEST_F(SeriesStoreTest, ManyCandidatesAndFewCandidatesGiveTheSameAnswer) {
+  // Enough series that the planner switches between postings and direct filtering.
+  Appender app(store_);
+  for (int i = 0; i < 500; ++i) {
+    ASSERT_TRUE(app.Append(Labels{{"__name__", "m"},
+                                  {"i", std::to_string(i)},
+                                  {"parity", i % 2 ? "odd" : "even"}},
+                           0, i)
+                    .ok());
+  }
+  app.Commit();
+  EXPECT_EQ(Sel({M("__name__", "=", "m"), M("i", "=~", "1.*")}).size(), 111u);
+  EXPECT_EQ(Sel({M("i", "=~", "1.*")}).size(), 111u);
+  EXPECT_EQ(Sel({M("parity", "=", "odd"), M("i", "=~", "1.")}).size(), 5u);
+  EXPECT_EQ(Sel({M("i", "=~", "1."), M("parity", "=", "odd")}).size(), 5u);
+  EXPECT_EQ(Sel({M("i", "=", "7"), M("parity", "!~", "o.d")}).size(), 0u);
+  EXPECT_EQ(Sel({M("i", "=", "8"), M("parity", "!~", "o.d")}).size(), 1u);
+  EXPECT_EQ(Sel({M("__name__", "=", "m"), M("i", "!~", ".*0")}).size(), 450u);
+}
+
+TEST_F(SeriesStoreTest, LabelNamesAndValues) {
+  EXPECT_EQ(store_.LabelNames({}), (std::vector<std::string>{"__name__", "instance", "job"}));
+  std::vector<LabelMatcher> no_job{M("job", "=", "")};
+  EXPECT_EQ(store_.LabelNames(no_job), (std::vector<std::string>{"__name__", "instance"}));
+  EXPECT_EQ(store_.LabelValues("job", {}), (std::vector<std::string>{"api", "web", "web-2"}));
+  std::vector<LabelMatcher> up{M("__name__", "=", "up")};
+  EXPECT_EQ(store_.LabelValues("job", up), (std::vector<std::string>{"api", "web-2"}));
+  EXPECT_TRUE(store_.LabelValues("zone", {}).empty());
+}
+
+TEST(SeriesStoreSamplesTest, SelectWindowIsInclusiveAtBothEnds) {
+  SeriesStore store(StoreOptions::Unbounded());
+  Appender app(store);
+  const Labels l{{"__name__", "x"}};
+  for (TimestampMs t = 0; t <= 100; t += 10) ASSERT_TRUE(app.Append(l, t, t / 10.0).ok());
+  app.Commit();
+  std::vector<LabelMatcher> ms{M("__name__", "=", "x")};
+  SeriesSet s = store.Select(ms, 20, 50);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(std::vector<TimestampMs>(s.times(0).begin(), s.times(0).end()),
+            (std::vector<TimestampMs>{20, 30, 40, 50}));
+  EXPECT_EQ(s.values(0)[0], 2.0);
+  EXPECT_EQ(store.Select(ms, 21, 29).size(), 0u);  // a series without samples in range is left out
+  EXPECT_EQ(store.Select(ms, 100, 100).times(0).size(), 1u);
+  EXPECT_EQ(store.Select(ms, 50, 40).size(), 0u);
+}
+
+TEST(SeriesStoreSamplesTest, StaleMarkersAndNaNsRoundTripBitExact) {
+  SeriesStore store(StoreOptions::Unbounded());
+  Appender app(store);
+  const Labels l{{"__name__", "x"}};
+  const double values[] = {
+      1.5, std::nan(""), StaleNaN(), -0.0, std::bit_cast<double>(kNormalNaNBits), INFINITY};
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(app.Append(l, i, values[i]).ok());
+  EXPECT_EQ(app.Commit().counts.appended, 6u);
+  std::vector<LabelMatcher> ms{M("__name__", "=", "x")};
+  SeriesSet s = store.Select(ms, 0, 10);
+  ASSERT_EQ(s.values(0).size(), 6u);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(std::bit_cast<uint64_t>(s.values(0)[i]), std::bit_cast<uint64_t>(values[i])) << i;
+  }
+  EXPECT_TRUE(IsStaleNaN(s.values(0)[2]));
+  EXPECT_FALSE(IsStaleNaN(s.values(0)[1]));
+}
+
+TEST(SeriesStoreSamplesTest, RejectsOutOfOrderAndDuplicatesAndCountsThemPerReason) {
+  SeriesStore store(StoreOptions::Unbounded());
+  Appender app(store);
+  const Labels l{{"__name__", "x"}};
+  auto ref = app.Append(l, 100, 1);
+  ASSERT_TRUE(ref.ok());
+  app.Append(*ref, 90, 2);   // out of order
+  app.Append(*ref, 100, 3);  // same time, different value
+  app.Append(*ref, 100, 1);  // exact duplicate: ignored silently
+  app.Append(*ref, 110, StaleNaN());
+  app.Append(*ref, 110, std::nan(""));  // differs from the stale marker bitwise
+  app.Append(*ref, 110, StaleNaN());    // identical: ignored
+  app.Append(*ref, 120, 4);
+  CommitResult r = app.Commit();
+  EXPECT_EQ(r.counts.appended, 3u);
+  EXPECT_EQ(r.counts.out_of_order, 1u);
+  EXPECT_EQ(r.counts.duplicate_timestamp, 2u);
+  EXPECT_EQ(r.counts.too_old, 0u);
+  EXPECT_EQ(r.counts.rejected(), 3u);
+  StoreStats st = store.Stats();
+  EXPECT_EQ(st.totals.appended, 3u);
+  EXPECT_EQ(st.totals.out_of_order, 1u);
+  EXPECT_EQ(st.totals.duplicate_timestamp, 2u);
+  EXPECT_EQ(st.samples, 3u);
+  std::vector<LabelMatcher> ms{M("__name__", "=", "x")};
+  SeriesSet s = store.Select(ms, 0, 1000);
+  EXPECT_EQ(std::vector<TimestampMs>(s.times(0).begin(), s.times(0).end()),
+            (std::vector<TimestampMs>{100, 110, 120}));
+  EXPECT_EQ(s.values(0)[0], 1.0);
+}
+
+TEST(SeriesStoreSamplesTest, RejectsSamplesOlderThanTheRetentionBehindTheNewestTime) {
+  SeriesStore store(StoreOptions{10 * kMinute, 15 * kSecond});
+  Appender app(store);
+  ASSERT_TRUE(app.Append(Labels{{"__name__", "a"}}, 60 * kMinute, 1).ok());
+  app.Commit();
+  ASSERT_TRUE(app.Append(Labels{{"__name__", "b"}}, 49 * kMinute, 1).ok());  // too old
+  ASSERT_TRUE(app.Append(Labels{{"__name__", "c"}}, 50 * kMinute, 1).ok());  // just in
+  CommitResult r = app.Commit();
+  EXPECT_EQ(r.counts.too_old, 1u);
+  EXPECT_EQ(r.counts.appended, 1u);
+  EXPECT_EQ(store.Stats().totals.too_old, 1u);
+}
+
+TEST(SeriesStoreSamplesTest, RetentionBoundsRingsAndGarbageCollectionDropsSilentSeries) {
+  SeriesStore store(StoreOptions{10 * kMinute, 15 * kSecond});
+  Appender app(store);
+  std::vector<SeriesRef> refs;
+  for (int i = 0; i < 20; ++i) {
+    refs.push_back(*app.Append(Labels{{"__name__", "m"}, {"i", std::to_string(i)}}, 0, 0));
+  }
+  app.Commit();
+  // Two hours of samples at 15s for the even series only.
+  for (TimestampMs t = 15 * kSecond; t <= 2 * kHour; t += 15 * kSecond) {
+    for (int i = 0; i < 20; i += 2) app.Append(refs[i], t, static_cast<double>(t));
+    ASSERT_EQ(app.Commit().counts.rejected(), 0u);
+  }
+  std::vector<LabelMatcher> even{M("i", "=", "4")};
+  SeriesSet s = store.Select(even, INT64_MIN, INT64_MAX);
+  ASSERT_EQ(s.size(), 1u);
+  // Exactly the retention window (41 samples at 15s over 10m, both ends) is kept, no growth.
+  EXPECT_EQ(s.times(0).size(), 41u);
+  EXPECT_EQ(s.times(0).front(), 2 * kHour - 10 * kMinute);
+  EXPECT_EQ(store.num_series(), 20u);
+  EXPECT_EQ(store.GarbageCollect(2 * kHour), 10u);
+  EXPECT_EQ(store.num_series(), 10u);
+  std::vector<LabelMatcher> odd{M("i", "=", "5")};
+  EXPECT_EQ(store.Select(odd, INT64_MIN, INT64_MAX).size(), 0u);
+  EXPECT_EQ(store.LabelValues("i", {}).size(), 10u);  // postings and symbols follow
+  EXPECT_EQ(store.Stats().samples, 10u * 41);
+  // A dropped series' ref is reported, not resurrected and not misapplied.
+  app.Append(refs[5], 2 * kHour + 15 * kSecond, 1);
+  CommitResult r = app.Commit();
+  EXPECT_EQ(r.counts.unknown_series, 1u);
+  EXPECT_EQ(r.unknown_refs, std::vector<SeriesRef>{refs[5]});
+  // Later GC with time moved on drops the rest.
+  EXPECT_EQ(store.GarbageCollect(4 * kHour), 10u);
+  EXPECT_EQ(store.num_series(), 0u);
+  EXPECT_TRUE(store.LabelNames({}).empty());
+  EXPECT_EQ(store.Stats().samples, 0u);
+}
+
+TEST(SeriesStoreSamplesTest, GarbageCollectionForgetsSamplesOutsideTheRetention) {
+  SeriesStore store(StoreOptions{10 * kMinute, kMinute});
+  Appender app(store);
+  const Labels l{{"__name__", "x"}};
+  for (TimestampMs t = 0; t <= 10 * kMinute; t += kMinute) ASSERT_TRUE(app.Append(l, t, 1).ok());
+  app.Commit();
+  EXPECT_EQ(store.GarbageCollect(15 * kMinute), 0u);
+  std::vector<LabelMatcher> ms{M("__name__", "=", "x")};
+  SeriesSet s = store.Select(ms, INT64_MIN, INT64_MAX);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s.times(0).front(), 5 * kMinute);
+}
+
+TEST(SeriesStoreSamplesTest, ClearEmptiesTheStoreAndAppendingByLabelsWorksAfterwards) {
+  SeriesStore store(StoreOptions::Unbounded());
+  Appender app(store);
+  const Labels l{{"__name__", "x"}};
+  ASSERT_TRUE(app.Append(l, 1, 1).ok());
+  app.Commit();
+  store.Clear();
+  EXPECT_EQ(store.num_series(), 0u);
+  std::vector<LabelMatcher> ms{M("__name__", "=", "x")};
+  EXPECT_EQ(store.Select(ms, INT64_MIN, INT64_MAX).size(), 0u);
+  ASSERT_TRUE(app.Append(l, 1, 2).ok());
+  app.Commit();
+  EXPECT_EQ(store.Select(ms, INT64_MIN, INT64_MAX).values(0)[0], 2.0);
+}
+
+TEST(SeriesStoreSamplesTest, SeriesDroppedBetweenStagingAndCommitIsRecreatedFromItsLabels) {
+  SeriesStore store(StoreOptions::Unbounded());
+  Appender app(store);
+  const Labels l{{"__name__", "x"}, {"job", "j"}};
+  auto ref = app.Append(l, 1, 1);  // creates the (still empty) series
+  ASSERT_TRUE(ref.ok());
+  app.Append(*ref, 2, 2);
+  EXPECT_EQ(store.GarbageCollect(0), 0u);  // an empty series gets one collection's grace
+  EXPECT_EQ(store.GarbageCollect(0), 1u);  // then it is garbage
+  CommitResult r = app.Commit();
+  EXPECT_EQ(r.counts.appended, 2u);
+  EXPECT_EQ(r.counts.unknown_series, 0u);
+  std::vector<LabelMatcher> ms{M("job", "=", "j")};
+  SeriesSet s = store.Select(ms, INT64_MIN, INT64_MAX);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s.times(0).size(), 2u);
+  // It came back under its old id, so the cached ref still works.
+  app.Append(*ref, 3, 3);
+  EXPECT_EQ(app.Commit().counts.appended, 1u);
+  EXPECT_EQ(store.Select(ms, INT64_MIN, INT64_MAX).times(0).size(), 3u);
+}
+
+TEST(SeriesStoreSamplesTest, RollbackDiscardsAndEmptySeriesAreCollected) {
+  SeriesStore store(StoreOptions::Unbounded());
+  Appender app(store);
+  ASSERT_TRUE(app.Append(Labels{{"__name__", "x"}}, 1, 1).ok());
+  EXPECT_EQ(app.pending(), 1u);
+  app.Rollback();
+  EXPECT_EQ(app.Commit().counts.appended, 0u);
+  EXPECT_EQ(store.num_series(), 1u);
+  EXPECT_EQ(store.GarbageCollect(0), 0u);
+  EXPECT_EQ(store.GarbageCollect(0), 1u);
+  EXPECT_EQ(store.num_series(), 0u);
+}
+
+TEST(SeriesStoreSamplesTest, InvalidLabelSetsAreErrors) {
+  SeriesStore store;
+  Appender app(store);
+  EXPECT_FALSE(app.Append(Labels{}, 1, 1).ok());
+  auto bad = app.Append(Labels{{"__name__", "x"}, {"bad\xff", "v"}}, 1, 1);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("invalid label name"), std::string::npos);
+  EXPECT_EQ(app.pending(), 0u);
+}
+
+}  // namespace
+
+// Reaches the id-renumbering threshold without creating billions of series.
+struct SeriesStoreTestPeer {
+  static void SetRenumberThreshold(SeriesStore& s, SeriesId t) { s.renumber_threshold_ = t; }
+};
+
+namespace {
+
+TEST(SeriesStoreSamplesTest, RenumberingIdsKeepsTheIndexAndInvalidatesOldRefs) {
+  SeriesStore store(StoreOptions::Unbounded());
+  SeriesStoreTestPeer::SetRenumberThreshold(store, 50);
+  Appender app(store);
+  std::vector<SeriesRef> refs;
+  for (int i = 0; i < 100; ++i) {
+    refs.push_back(*app.Append(
+        Labels{{"__name__", "m"}, {"i", std::to_string(i)}, {"half", i < 50 ? "low" : "high"}}, 0,
+        i));
+    // Even series stay empty (rolled back) so GC drops them and leaves gaps in the ids.
+    if (i % 2 == 0) {
+      app.Rollback();
+    } else {
+      app.Commit();
+    }
+  }
+  EXPECT_EQ(store.GarbageCollect(1), 0u);   // grace for the empty ones (ids renumbered 1..100)
+  EXPECT_EQ(store.GarbageCollect(1), 50u);  // then ids 1..100 with gaps are renumbered 1..50
+  std::vector<LabelMatcher> high{M("half", "=", "high"), M("i", "=~", "9.")};
+  SeriesSet s = store.Select(high, INT64_MIN, INT64_MAX);
+  ASSERT_EQ(s.size(), 5u);
+  EXPECT_EQ(s.labels[0].get("i"), "91");
+  EXPECT_EQ(s.values(4)[0], 99.0);
+  std::vector<LabelMatcher> low{M("half", "!=", "high")};
+  EXPECT_EQ(store.Select(low, INT64_MIN, INT64_MAX).size(), 25u);
+  app.Append(refs[3], 2, 0);  // a ref from before renumbering
+  CommitResult r = app.Commit();
+  EXPECT_EQ(r.counts.unknown_series, 1u);
+  auto fresh = app.Append(Labels{{"__name__", "m"}, {"i", "3"}, {"half", "low"}}, 2, 0);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_NE(*fresh, refs[3]);
+  EXPECT_EQ(app.Commit().counts.appended, 1u);
+  // New series continue after the renumbered ones and stay sorted in the postings.
+  ASSERT_TRUE(app.Append(Labels{{"__name__", "m"}, {"i", "new"}, {"half", "high"}}, 5, 5).ok());
+  app.Commit();
+  std::vector<LabelMatcher> all_high{M("half", "=", "high")};
+  EXPECT_EQ(store.Select(all_high, INT64_MIN, INT64_MAX).size(), 26u);
+}
+
+}  // namespace
+}  // namespace tocsin::storage
