@@ -239,9 +239,16 @@ std::string DescribeToken(const Token& t) {
     default:
       break;
   }
-  if (IsKeywordToken(t.type)) return "<" + std::string(t.text) + ">";
-  if (IsOperatorToken(t.type)) return "<op:" + std::string(t.text) + ">";
-  if (IsAggregatorToken(t.type)) return "<aggr:" + std::string(t.text) + ">";
+  // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on "<" + std::string(...).
+  auto tagged = [&](std::string_view prefix) {
+    std::string out(prefix);
+    out.append(t.text);
+    out += '>';
+    return out;
+  };
+  if (IsKeywordToken(t.type)) return tagged("<");
+  if (IsOperatorToken(t.type)) return tagged("<op:");
+  if (IsAggregatorToken(t.type)) return tagged("<aggr:");
   if (t.type == TokenType::kSpace) return "\"<space>\"";
   return quoted();
 }

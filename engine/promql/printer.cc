@@ -40,7 +40,9 @@ std::string FormatFloatV(double v) {
     std::string n = digits.substr(1);
     while (n.size() > 2 && n[0] == '0') n.erase(0, 1);
     if (n.size() < 2) n = "0" + n;
-    return mant + "e" + (neg ? "-" : "+") + n;
+    mant += neg ? "e-" : "e+";
+    mant += n;
+    return mant;
   }
   return FormatFloatF(v);
 }
@@ -48,7 +50,9 @@ std::string FormatFloatV(double v) {
 // Prometheus's duration format for a number of seconds ("5m", "-1h30m").
 std::string FormatSecondsAsDuration(double seconds) {
   if (seconds < 0) {
-    return "-" + FormatDuration(static_cast<DurationMs>(-seconds * 1e9 / 1e6));
+    std::string out = "-";
+    out += FormatDuration(static_cast<DurationMs>(-seconds * 1e9 / 1e6));
+    return out;
   }
   return FormatDuration(static_cast<DurationMs>(seconds * 1e9 / 1e6));
 }
@@ -79,9 +83,11 @@ void WriteOffset(std::string& out, const Duration& d) {
     out += " offset ";
     WriteExpr(out, *d.expr);
   } else if (d.ms > 0) {
-    out += " offset " + FormatDuration(d.ms);
+    out += " offset ";
+    out += FormatDuration(d.ms);
   } else if (d.ms < 0) {
-    out += " offset -" + FormatDuration(-d.ms);
+    out += " offset -";
+    out += FormatDuration(-d.ms);
   }
 }
 
@@ -141,10 +147,20 @@ void WriteMatching(std::string& out, const VectorMatching& vm) {
   }
   if (vm.fill_lhs || vm.fill_rhs) {
     if (vm.fill_lhs && vm.fill_rhs && *vm.fill_lhs == *vm.fill_rhs) {
-      out += " fill (" + FormatFloatV(*vm.fill_lhs) + ")";
+      out += " fill (";
+      out += FormatFloatV(*vm.fill_lhs);
+      out += ')';
     } else {
-      if (vm.fill_lhs) out += " fill_left (" + FormatFloatV(*vm.fill_lhs) + ")";
-      if (vm.fill_rhs) out += " fill_right (" + FormatFloatV(*vm.fill_rhs) + ")";
+      if (vm.fill_lhs) {
+        out += " fill_left (";
+        out += FormatFloatV(*vm.fill_lhs);
+        out += ')';
+      }
+      if (vm.fill_rhs) {
+        out += " fill_right (";
+        out += FormatFloatV(*vm.fill_rhs);
+        out += ')';
+      }
     }
   }
 }

@@ -274,3 +274,37 @@ TEST(ParseMetricSelectorTest, ReturnsMatchers) {
 
 }  // namespace
 }  // namespace tocsin::promql
+
+namespace tocsin::promql {
+namespace {
+
+// The examples docs/promql.md shows.
+TEST(ParserTest, DocumentedErrorMessages) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"sum(rate(http_requests_total[5m] 2))",
+       "1:34: parse error: unexpected number \"2\" in aggregation"},
+      {"sum(rate(x[5m])", "1:16: parse error: unclosed left parenthesis"},
+      {"x{job=api}",
+       "1:7: parse error: unexpected identifier \"api\" in label matching, expected string"},
+      {"sum(x) by job",
+       "1:11: parse error: unexpected identifier \"job\" in grouping opts, expected \"(\""},
+      {"rate(x)",
+       "1:6: parse error: expected type range vector in call to function \"rate\", got instant "
+       "vector"},
+      {"x offset",
+       "1:9: parse error: unexpected end of input in offset, expected number, duration, step(), "
+       "or range()"},
+      {"foo[5m1h]", "1:5: parse error: not a valid duration string: \"5m1h\""},
+  };
+  for (const auto& [input, error] : cases) {
+    auto r = ParseExpr(input);
+    ASSERT_FALSE(r.ok()) << input;
+    EXPECT_EQ(r.message(), error) << input;
+  }
+  auto printed = ParseExpr("sum(rate(x[90m])) by (job)");
+  ASSERT_TRUE(printed.ok());
+  EXPECT_EQ(ExprString(**printed), "sum by (job) (rate(x[1h30m]))");
+}
+
+}  // namespace
+}  // namespace tocsin::promql
