@@ -29,6 +29,10 @@ Result<ExprPtr> ParseExpr(std::string_view input, const ParserOptions& options =
 // A bare series selector such as `up{job="api"}` (the API's match[] parameter).
 Result<std::vector<LabelMatcher>> ParseMetricSelector(std::string_view input);
 
+// A label set written as a series: `up{job="api"}`, `{__name__="up", job="api"}` or
+// `{"my.metric"}` (promtool's exp_samples `labels`). Values are taken as written.
+Result<Labels> ParseMetric(std::string_view input);
+
 // The series notation of promqltest `load` blocks and promtool `input_series`:
 // `name{labels} 1 2+3x4 _ stale _x3`.
 struct SequenceValue {

@@ -22,8 +22,20 @@ constexpr uint64_t kMaxRepetitions = 10'000'000;
 
 class SeriesParser {
  public:
-  explicit SeriesParser(std::string_view input) : input_(input) {
-    tokens_ = Lexer::Tokenize(input, /*series_desc=*/true, &lex_error_);
+  SeriesParser(std::string_view input, bool series_desc) : input_(input) {
+    tokens_ = Lexer::Tokenize(input, series_desc, &lex_error_);
+  }
+
+  // A metric alone: `name{labels}` or `{labels}`, nothing after it.
+  Result<Labels> ParseMetricOnly() {
+    Labels labels;
+    try {
+      labels = ParseMetric();
+      if (Peek().type != T::kEof) Unexpected("", "");
+    } catch (const SeriesAbort&) {
+    }
+    if (!errors_.empty()) return FormatParseError(input_, errors_.front());
+    return labels;
   }
 
   Result<SeriesDesc> Parse() {
@@ -298,7 +310,11 @@ class SeriesParser {
 }  // namespace
 
 Result<SeriesDesc> ParseSeriesDesc(std::string_view input) {
-  return SeriesParser(input).Parse();
+  return SeriesParser(input, /*series_desc=*/true).Parse();
+}
+
+Result<Labels> ParseMetric(std::string_view input) {
+  return SeriesParser(input, /*series_desc=*/false).ParseMetricOnly();
 }
 
 }  // namespace tocsin::promql

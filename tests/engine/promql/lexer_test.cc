@@ -177,3 +177,161 @@ TEST(LexerTest, DescribeToken) {
 
 }  // namespace
 }  // namespace tocsin::promql
+
+#include <map>
+
+#include "storage/base/strings.h"
+#include "tests/engine/promql/test_data.h"
+
+namespace tocsin::promql {
+namespace {
+
+// Upstream's token names, as the test data spells them.
+const std::map<std::string, TokenType>& TokenNames() {
+  static const std::map<std::string, TokenType> names = {
+      {"EOF", T::kEof},
+      {"ERROR", T::kError},
+      {"COMMENT", T::kComment},
+      {"IDENTIFIER", T::kIdentifier},
+      {"METRIC_IDENTIFIER", T::kMetricIdentifier},
+      {"NUMBER", T::kNumber},
+      {"DURATION", T::kDuration},
+      {"STRING", T::kString},
+      {"LEFT_PAREN", T::kLeftParen},
+      {"RIGHT_PAREN", T::kRightParen},
+      {"LEFT_BRACE", T::kLeftBrace},
+      {"RIGHT_BRACE", T::kRightBrace},
+      {"LEFT_BRACKET", T::kLeftBracket},
+      {"RIGHT_BRACKET", T::kRightBracket},
+      {"COMMA", T::kComma},
+      {"EQL", T::kEql},
+      {"COLON", T::kColon},
+      {"SEMICOLON", T::kSemicolon},
+      {"BLANK", T::kBlank},
+      {"TIMES", T::kTimes},
+      {"SPACE", T::kSpace},
+      {"OPEN_HIST", T::kOpenHist},
+      {"CLOSE_HIST", T::kCloseHist},
+      {"SUM_DESC", T::kHistDescriptor},
+      {"COUNT_DESC", T::kHistDescriptor},
+      {"SCHEMA_DESC", T::kHistDescriptor},
+      {"OFFSET_DESC", T::kHistDescriptor},
+      {"NEGATIVE_OFFSET_DESC", T::kHistDescriptor},
+      {"BUCKETS_DESC", T::kHistDescriptor},
+      {"NEGATIVE_BUCKETS_DESC", T::kHistDescriptor},
+      {"ZERO_BUCKET_DESC", T::kHistDescriptor},
+      {"ZERO_BUCKET_WIDTH_DESC", T::kHistDescriptor},
+      {"CUSTOM_VALUES_DESC", T::kHistDescriptor},
+      {"COUNTER_RESET_HINT_DESC", T::kHistDescriptor},
+      {"UNKNOWN_COUNTER_RESET", T::kCounterResetHint},
+      {"COUNTER_RESET", T::kCounterResetHint},
+      {"NOT_COUNTER_RESET", T::kCounterResetHint},
+      {"GAUGE_TYPE", T::kCounterResetHint},
+      {"ADD", T::kAdd},
+      {"SUB", T::kSub},
+      {"MUL", T::kMul},
+      {"DIV", T::kDiv},
+      {"MOD", T::kMod},
+      {"POW", T::kPow},
+      {"EQLC", T::kEqlc},
+      {"NEQ", T::kNeq},
+      {"LSS", T::kLss},
+      {"LTE", T::kLte},
+      {"GTR", T::kGtr},
+      {"GTE", T::kGte},
+      {"TRIM_UPPER", T::kTrimUpper},
+      {"TRIM_LOWER", T::kTrimLower},
+      {"EQL_REGEX", T::kEqlRegex},
+      {"NEQ_REGEX", T::kNeqRegex},
+      {"LAND", T::kLand},
+      {"LOR", T::kLor},
+      {"LUNLESS", T::kLunless},
+      {"AT", T::kAt},
+      {"ATAN2", T::kAtan2},
+      {"SUM", T::kSum},
+      {"AVG", T::kAvg},
+      {"COUNT", T::kCount},
+      {"MIN", T::kMin},
+      {"MAX", T::kMax},
+      {"GROUP", T::kGroup},
+      {"STDDEV", T::kStddev},
+      {"STDVAR", T::kStdvar},
+      {"TOPK", T::kTopk},
+      {"BOTTOMK", T::kBottomk},
+      {"COUNT_VALUES", T::kCountValues},
+      {"QUANTILE", T::kQuantile},
+      {"LIMITK", T::kLimitK},
+      {"LIMIT_RATIO", T::kLimitRatio},
+      {"BOOL", T::kBool},
+      {"BY", T::kBy},
+      {"GROUP_LEFT", T::kGroupLeft},
+      {"GROUP_RIGHT", T::kGroupRight},
+      {"FILL", T::kFill},
+      {"FILL_LEFT", T::kFillLeft},
+      {"FILL_RIGHT", T::kFillRight},
+      {"IGNORING", T::kIgnoring},
+      {"OFFSET", T::kOffset},
+      {"SMOOTHED", T::kSmoothed},
+      {"ANCHORED", T::kAnchored},
+      {"ON", T::kOn},
+      {"WITHOUT", T::kWithout},
+      {"START", T::kStart},
+      {"END", T::kEnd},
+      {"STEP", T::kStep},
+      {"RANGE", T::kRange},
+      {"MAX_OF", T::kMaxOf},
+      {"MIN_OF", T::kMinOf},
+  };
+  return names;
+}
+
+std::string Render(TokenType type, int pos, std::string_view text) {
+  std::string name = "?";
+  for (const auto& [n, t] : TokenNames()) {
+    if (t == type) name = n;  // several upstream names share a type; any one will do
+  }
+  return name + " " + std::to_string(pos) + " " + GoQuote(text);
+}
+
+// Upstream's lexer test table (lex_test.go), as data.
+TEST(LexerTest, UpstreamCases) {
+  const auto cases = testing::ReadTestData("lex_cases.txt");
+  ASSERT_GT(cases.size(), 150u);
+  for (const auto& c : cases) {
+    const std::string& input = c.fields[0];
+    Lexer lexer(input, c.fields[1] == "series");
+    std::vector<std::string> got;
+    bool failed = false;
+    for (;;) {
+      const Token t = lexer.Next();
+      if (t.type == T::kEof) break;
+      got.push_back(Render(t.type, t.pos, t.text));
+      if (t.type == T::kError) {
+        failed = true;
+        break;
+      }
+    }
+    if (c.fields.size() == 3 && c.fields[2] == "FAIL") {
+      EXPECT_TRUE(failed) << "line " << c.line << ": " << input;
+      continue;
+    }
+    std::vector<std::string> want;
+    for (size_t i = 2; i < c.fields.size(); ++i) {
+      if (c.fields[i].empty()) continue;
+      // TYPE pos "text": normalise the type through the shared table, keep the rest.
+      const size_t sp = c.fields[i].find(' ');
+      const size_t sp2 = c.fields[i].find(' ', sp + 1);
+      const auto type = TokenNames().find(c.fields[i].substr(0, sp));
+      ASSERT_NE(type, TokenNames().end()) << c.fields[i];
+      auto text = UnquoteString(c.fields[i].substr(sp2 + 1));
+      ASSERT_TRUE(text.ok()) << c.fields[i];
+      want.push_back(Render(type->second, std::stoi(c.fields[i].substr(sp + 1)), *text));
+      // Upstream's lexer goes on after some errors; ours stops at the first.
+      if (type->second == T::kError) break;
+    }
+    EXPECT_EQ(got, want) << "line " << c.line << ": " << input;
+  }
+}
+
+}  // namespace
+}  // namespace tocsin::promql

@@ -308,3 +308,50 @@ TEST(ParserTest, DocumentedErrorMessages) {
 
 }  // namespace
 }  // namespace tocsin::promql
+
+#include <random>
+
+namespace tocsin::promql {
+namespace {
+
+// Mutated versions of valid expressions (bytes deleted, duplicated, replaced) must never crash
+// the parser, and whatever parses must print to text that parses to the same printed form.
+TEST(ParserTest, MutatedInputNeverCrashes) {
+  std::vector<std::string> seeds;
+  for (const auto& c : testing::ReadTestData("parse_valid.txt")) seeds.push_back(c.fields[0]);
+  ASSERT_FALSE(seeds.empty());
+  std::mt19937 rng(20261127);
+  const std::string alphabet = "(){}[]<>=!~+-*/%^@,:;'\"`#_. \n\t0123456789aeimnsxyzE\\\xff";
+  int parsed = 0;
+  for (int i = 0; i < 4000; ++i) {
+    std::string s = seeds[rng() % seeds.size()];
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits && !s.empty(); ++e) {
+      const size_t at = rng() % s.size();
+      switch (rng() % 3) {
+        case 0:
+          s.erase(at, 1);
+          break;
+        case 1:
+          s.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        default:
+          s[at] = alphabet[rng() % alphabet.size()];
+      }
+    }
+    auto r = ParseExpr(s, AllOn());
+    if (!r.ok()) {
+      EXPECT_NE(r.message().find("parse error: "), std::string::npos) << s;
+      continue;
+    }
+    ++parsed;
+    const std::string printed = ExprString(**r);
+    auto again = ParseExpr(printed, AllOn());
+    ASSERT_TRUE(again.ok()) << s << "\nprinted: " << printed << "\n" << again.message();
+    EXPECT_EQ(ExprString(**again), printed) << s;
+  }
+  EXPECT_GT(parsed, 100);
+}
+
+}  // namespace
+}  // namespace tocsin::promql

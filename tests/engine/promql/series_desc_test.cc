@@ -121,3 +121,27 @@ TEST(SeriesDescTest, RepetitionIsBounded) {
 
 }  // namespace
 }  // namespace tocsin::promql
+
+namespace tocsin::promql {
+namespace {
+
+TEST(ParseMetricTest, LabelSets) {
+  auto a = ParseMetric(R"(up{job="api", instance="a:1"})");
+  ASSERT_TRUE(a.ok()) << a.message();
+  EXPECT_EQ(a->to_string(), R"({__name__="up", instance="a:1", job="api"})");
+  auto b = ParseMetric(R"({__name__="up", "a.b"="c"})");
+  ASSERT_TRUE(b.ok()) << b.message();
+  EXPECT_EQ(b->metric_name(), "up");
+  auto c = ParseMetric("{}");
+  ASSERT_TRUE(c.ok()) << c.message();
+  EXPECT_TRUE(c->empty());
+  auto bad = ParseMetric(R"(up{job=~"x"})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.message(), "1:7: parse error: unexpected <op:=~> in label set, expected \"=\"");
+  auto trailing = ParseMetric("up 1");
+  ASSERT_FALSE(trailing.ok());
+  EXPECT_EQ(trailing.message(), "1:4: parse error: unexpected number \"1\"");
+}
+
+}  // namespace
+}  // namespace tocsin::promql
