@@ -1,11 +1,31 @@
 #include "engine/promql/duration_expr.h"
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 namespace tocsin::promql {
 
 namespace {
+
+// Go's math.Min/math.Max: an infinity in the direction wins, then NaN wins, and -0 is less
+// than +0 (std::fmin/fmax would drop NaNs).
+double GoMin(double a, double b) {
+  if ((std::isinf(a) && a < 0) || (std::isinf(b) && b < 0)) {
+    return -std::numeric_limits<double>::infinity();
+  }
+  if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();
+  if (a == 0 && b == 0) return std::signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+double GoMax(double a, double b) {
+  if ((std::isinf(a) && a > 0) || (std::isinf(b) && b > 0)) {
+    return std::numeric_limits<double>::infinity();
+  }
+  if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();
+  if (a == 0 && b == 0) return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
 
 std::string At(const Expr& e) {
   return std::to_string(e.pos.start) + ":" + std::to_string(e.pos.end) + ": ";
@@ -82,9 +102,9 @@ Result<double> EvaluateDurationExpr(const Expr& expr, DurationMs step, DurationM
     case D::kRange:
       return static_cast<double>(range) / 1000.0;
     case D::kMinOf:
-      return std::fmin(lhs, rhs);
+      return GoMin(lhs, rhs);
     case D::kMaxOf:
-      return std::fmax(lhs, rhs);
+      return GoMax(lhs, rhs);
     case D::kPos:
       return lhs;
     case D::kNeg:

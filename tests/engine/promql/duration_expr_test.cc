@@ -53,3 +53,24 @@ TEST(DurationExprTest, RangesMustBePositive) {
 
 }  // namespace
 }  // namespace tocsin::promql
+
+namespace tocsin::promql {
+namespace {
+
+TEST(DurationExprTest, MinMaxFollowGo) {
+  auto resolve = [](const char* q) {
+    auto e = ParseExpr(q);
+    EXPECT_TRUE(e.ok()) << q << ": " << e.message();
+    return ResolveDurations(**e, 0, 0);
+  };
+  // 0^-1 is +Inf; Inf - Inf is NaN. NaN propagates through max_of as in Go, so the range is
+  // rejected instead of silently becoming 1m.
+  Status nan = resolve("x[max_of(1m, 0^-1 - 0^-1)]");
+  ASSERT_FALSE(nan.ok());
+  EXPECT_NE(nan.message().find("duration is NaN or infinite"), std::string::npos);
+  EXPECT_FALSE(resolve("x[max_of(1m, 0^-1)]").ok());
+  EXPECT_TRUE(resolve("x[min_of(1m, 0^-1)]").ok());
+}
+
+}  // namespace
+}  // namespace tocsin::promql
