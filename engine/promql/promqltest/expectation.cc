@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
+#include "engine/promql/format/value_text.h"
 #include "engine/promql/promqltest/almost_equal.h"
-#include "engine/promql/promqltest/value_text.h"
 #include "storage/base/strings.h"
 
 namespace tocsin::promql::promqltest {

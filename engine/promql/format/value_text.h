@@ -9,7 +9,7 @@
 #include "engine/promql/value.h"
 #include "storage/base/time.h"
 
-namespace tocsin::promql::promqltest {
+namespace tocsin::promql {
 
 // "1.5", "1e+100", "NaN", "+Inf", "-Inf", "stale" (the staleness marker).
 std::string FormatSampleValue(double v);
@@ -21,4 +21,4 @@ std::string FormatOffsetTime(TimestampMs t);
 // "string: \"x\"", or "(empty vector)". At most `max_lines` lines; the rest is summarised.
 std::string FormatValueText(const Value& value, size_t max_lines = 30);
 
-}  // namespace tocsin::promql::promqltest
+}  // namespace tocsin::promql

@@ -1,4 +1,4 @@
-#include "engine/promql/promqltest/value_text.h"
+#include "engine/promql/format/value_text.h"
 
 #include <charconv>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include "storage/base/sample.h"
 #include "storage/base/strings.h"
 
-namespace tocsin::promql::promqltest {
+namespace tocsin::promql {
 namespace {
 
 // One line per item, newline-separated, cut off after `max_lines` with a count of the rest.
@@ -63,4 +63,4 @@ std::string FormatValueText(const Value& value, size_t max_lines) {
   return out;
 }
 
-}  // namespace tocsin::promql::promqltest
+}  // namespace tocsin::promql

@@ -1,4 +1,4 @@
-#include "engine/promql/promqltest/value_text.h"
+#include "engine/promql/format/value_text.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include "storage/base/sample.h"
 
-namespace tocsin::promql::promqltest {
+namespace tocsin::promql {
 namespace {
 
 TEST(ValueTextTest, SampleValues) {
@@ -38,4 +38,4 @@ TEST(ValueTextTest, Values) {
 }
 
 }  // namespace
-}  // namespace tocsin::promql::promqltest
+}  // namespace tocsin::promql
