@@ -63,10 +63,14 @@ Labels Labels::FromVector(std::vector<Label> labels) {
 }
 
 Labels Labels::FromSorted(std::vector<Label> labels) {
+  const uint64_t h = HashLabels(labels);
+  return FromSortedWithHash(std::move(labels), h);
+}
+
+Labels Labels::FromSortedWithHash(std::vector<Label> labels, uint64_t hash) {
   Labels out;
   if (labels.empty()) return out;
-  const uint64_t h = HashLabels(labels);
-  out.impl_ = std::make_shared<const Impl>(Impl{std::move(labels), h});
+  out.impl_ = std::make_shared<const Impl>(Impl{std::move(labels), hash});
   return out;
 }
 
@@ -173,9 +177,13 @@ bool operator<(const Labels& a, const Labels& b) {
   return x.size() < y.size();
 }
 
-LabelsBuilder::LabelsBuilder(const Labels& base) { reset(base); }
+LabelsBuilder::LabelsBuilder(const Labels& base) {
+  reset(base);
+}
 
-void LabelsBuilder::reset(const Labels& base) { labels_.assign(base.begin(), base.end()); }
+void LabelsBuilder::reset(const Labels& base) {
+  labels_.assign(base.begin(), base.end());
+}
 
 LabelsBuilder& LabelsBuilder::set(std::string_view name, std::string_view value) {
   auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
@@ -192,7 +200,9 @@ LabelsBuilder& LabelsBuilder::set(std::string_view name, std::string_view value)
   return *this;
 }
 
-LabelsBuilder& LabelsBuilder::del(std::string_view name) { return set(name, {}); }
+LabelsBuilder& LabelsBuilder::del(std::string_view name) {
+  return set(name, {});
+}
 
 std::string_view LabelsBuilder::get(std::string_view name) const {
   auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
@@ -201,7 +211,9 @@ std::string_view LabelsBuilder::get(std::string_view name) const {
   return {};
 }
 
-Labels LabelsBuilder::labels() const { return Labels::FromSorted(labels_); }
+Labels LabelsBuilder::labels() const {
+  return Labels::FromSorted(labels_);
+}
 
 bool IsValidLegacyLabelName(std::string_view name) {
   if (name.empty()) return false;
@@ -234,6 +246,8 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-bool IsValidLabelName(std::string_view name) { return !name.empty() && IsValidUtf8(name); }
+bool IsValidLabelName(std::string_view name) {
+  return !name.empty() && IsValidUtf8(name);
+}
 
 }  // namespace tocsin

@@ -35,6 +35,9 @@ class Labels {
   static Labels FromVector(std::vector<Label> labels);
   // For callers that already hold a sorted, unique, empty-free vector.
   static Labels FromSorted(std::vector<Label> labels);
+  // Same, with hash() already known (it must be the hash of exactly these labels): the series
+  // store keeps each series' hash and rebuilds Labels on every query without rehashing.
+  static Labels FromSortedWithHash(std::vector<Label> labels, uint64_t hash);
 
   bool empty() const { return size() == 0; }
   size_t size() const { return impl_ ? impl_->labels.size() : 0; }

@@ -13,7 +13,8 @@ Result<SeriesRef> Appender::Append(const Labels& labels, TimestampMs t, double v
 
 CommitResult Appender::Commit() {
   CommitResult result;
-  if (!staged_.empty()) result.counts = store_->CommitBatch(staged_, labels_, result.unknown_refs);
+  if (!staged_.empty())
+    result.counts = store_->CommitBatch(staged_, labels_, result.unknown_refs, scratch_);
   Rollback();
   return result;
 }

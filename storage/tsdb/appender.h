@@ -53,6 +53,7 @@ class Appender {
   SeriesStore* store_;
   std::vector<SeriesStore::StagedSample> staged_;
   std::vector<Labels> labels_;
+  std::vector<Series*> scratch_;
 };
 
 }  // namespace tocsin::storage

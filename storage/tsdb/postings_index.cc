@@ -32,6 +32,7 @@ void PostingsIndex::Add(SeriesId id, std::span<const LabelRef> labels) {
       v = &entry->values.back();
     }
     v->postings.Add(id);
+    ++entry->series;
   }
 }
 
@@ -49,7 +50,9 @@ void PostingsIndex::Remove(std::span<const SeriesId> sorted_ids, std::vector<Lab
     if (entry == nullptr) continue;
     ValueEntry* v = entry->Find(pairs[i].value);
     if (v == nullptr) continue;
+    const size_t before = v->postings.size();
     v->postings.RemoveAll(sorted_ids);
+    entry->series -= before - v->postings.size();
     if (!v->postings.empty()) continue;
     // Swap-remove the empty value, re-pointing the lookup slot of the entry moved into its place.
     const uint32_t index = static_cast<uint32_t>(v - entry->values.data());
@@ -87,6 +90,11 @@ std::span<const SeriesId> PostingsIndex::Get(SymbolId name, SymbolId value) cons
 size_t PostingsIndex::ValueCount(SymbolId name) const {
   const NameEntry* entry = FindName(name);
   return entry ? entry->values.size() : 0;
+}
+
+size_t PostingsIndex::SeriesWithName(SymbolId name) const {
+  const NameEntry* entry = FindName(name);
+  return entry ? entry->series : 0;
 }
 
 size_t PostingsIndex::memory_bytes() const {

@@ -38,6 +38,8 @@ class PostingsIndex {
   std::span<const SeriesId> Get(SymbolId name, SymbolId value) const;
   // Number of distinct values `name` has (0 when absent).
   size_t ValueCount(SymbolId name) const;
+  // Number of series that carry `name` (the total size of its postings).
+  size_t SeriesWithName(SymbolId name) const;
   // Calls f(value, postings) for every value of `name`, in no particular order.
   template <typename F>
   void ForEachValue(SymbolId name, F&& f) const {
@@ -77,6 +79,7 @@ class PostingsIndex {
     explicit NameEntry(SymbolId n) : name(n), lookup(Hasher{this}) {}
     ValueEntry* Find(SymbolId value);
     SymbolId name;
+    size_t series = 0;  // sum of the values' postings sizes
     std::vector<ValueEntry> values;
     OpenHashSet<uint32_t, Hasher> lookup;
   };

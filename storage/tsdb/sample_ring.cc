@@ -45,30 +45,55 @@ void SampleRing::Release() {
   size_ = 0;
 }
 
-bool SampleRing::Push(TimestampMs t, double v, TimestampMs keep_from, uint32_t preferred_capacity) {
-  bool overwrote = false;
+uint32_t SampleRing::Push(TimestampMs t, double v, TimestampMs keep_from,
+                          uint32_t preferred_capacity) {
+  uint32_t dropped = 0;
   if (size_ == capacity_) {
-    const bool oldest_expired = size_ > 0 && time_at(0) < keep_from;
-    if (oldest_expired || capacity_ >= kMaxCapacity) {
-      head_ = Physical(1);
-      --size_;
-      overwrote = true;
+    if (size_ > 0 && oldest_time_ < keep_from) {
+      // Drop the run of expired samples (bounded, so one push does bounded work).
+      constexpr uint32_t kMaxRun = 64;
+      while (dropped < size_ && dropped < kMaxRun && time_at(dropped) < keep_from) ++dropped;
+    } else if (capacity_ >= kMaxCapacity) {
+      dropped = 1;
     } else {
       const uint32_t keep = size_;
       Reallocate(NextCapacity(capacity_, preferred_capacity));
       size_ = keep;
     }
+    if (dropped > 0) {
+      head_ = Physical(dropped);
+      size_ -= dropped;
+      if (size_ > 0) oldest_time_ = time_at(0);
+    }
   }
   const uint32_t p = Physical(size_);
   times_[p] = t;
   values()[p] = v;
+  if (size_ == 0) oldest_time_ = t;
+  newest_time_ = t;
+  newest_value_ = v;
   ++size_;
-  return overwrote;
+  return dropped;
 }
 
 uint32_t SampleRing::LowerBound(TimestampMs t) const {
+  if (size_ == 0 || t <= oldest_time_) return 0;
+  if (t > newest_time_) return size_;
+  // Queries mostly ask for the recent end (a 5m lookback in a ring of hours), so gallop back
+  // from the newest sample: the probes stay in the last cache lines instead of halving the
+  // whole ring.
+  uint32_t hi = size_ - 1;  // time_at(hi) >= t
+  uint32_t step = 1;
   uint32_t lo = 0;
-  uint32_t hi = size_;
+  while (step <= hi) {
+    const uint32_t probe = hi - step;
+    if (time_at(probe) < t) {
+      lo = probe + 1;
+      break;
+    }
+    hi = probe;
+    step *= 2;
+  }
   while (lo < hi) {
     const uint32_t mid = lo + (hi - lo) / 2;
     if (time_at(mid) < t) {
@@ -84,6 +109,7 @@ uint32_t SampleRing::DropBefore(TimestampMs t) {
   const uint32_t n = LowerBound(t);
   head_ = size_ == n ? 0 : Physical(n);
   size_ -= n;
+  if (size_ > 0) oldest_time_ = time_at(0);
   return n;
 }
 
@@ -102,17 +128,17 @@ bool SampleRing::Shrink(uint32_t preferred_capacity) {
 }
 
 uint32_t SampleRing::CountInRange(TimestampMs mint, TimestampMs maxt) const {
-  if (size_ == 0 || maxt < mint || time_at(0) > maxt || newest_time() < mint) return 0;
+  if (size_ == 0 || maxt < mint || oldest_time_ > maxt || newest_time_ < mint) return 0;
   const uint32_t lo = LowerBound(mint);
-  const uint32_t hi = maxt == INT64_MAX ? size_ : LowerBound(maxt + 1);
+  const uint32_t hi = maxt >= newest_time_ ? size_ : LowerBound(maxt + 1);
   return hi - lo;
 }
 
 uint32_t SampleRing::CopyRange(TimestampMs mint, TimestampMs maxt, std::vector<TimestampMs>& ts,
                                std::vector<double>& vs) const {
-  if (size_ == 0 || maxt < mint || time_at(0) > maxt || newest_time() < mint) return 0;
+  if (size_ == 0 || maxt < mint || oldest_time_ > maxt || newest_time_ < mint) return 0;
   const uint32_t lo = LowerBound(mint);
-  const uint32_t hi = maxt == INT64_MAX ? size_ : LowerBound(maxt + 1);
+  const uint32_t hi = maxt >= newest_time_ ? size_ : LowerBound(maxt + 1);
   if (lo >= hi) return 0;
   const uint32_t n = hi - lo;
   const size_t at = ts.size();

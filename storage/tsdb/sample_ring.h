@@ -35,18 +35,30 @@ class SampleRing {
   // Logical index i: 0 is the oldest sample.
   TimestampMs time_at(uint32_t i) const { return times_[Physical(i)]; }
   double value_at(uint32_t i) const { return values()[Physical(i)]; }
-  TimestampMs newest_time() const { return time_at(size_ - 1); }
-  double newest_value() const { return value_at(size_ - 1); }
+  // Kept beside the ring so that validating an append reads only the series header, not the
+  // ring's memory (a cache miss per sample otherwise).
+  TimestampMs newest_time() const { return newest_time_; }
+  double newest_value() const { return newest_value_; }
 
-  // Appends a sample newer than all stored ones. Returns true when an old sample was
-  // overwritten to make room (it was older than `keep_from`).
-  bool Push(TimestampMs t, double v, TimestampMs keep_from, uint32_t preferred_capacity);
+  // Appends a sample newer than all stored ones. When the ring is full and its oldest samples
+  // are older than `keep_from`, that whole run is dropped at once (so the ring's old memory is
+  // read once per run, not once per sample). Returns how many samples were dropped.
+  uint32_t Push(TimestampMs t, double v, TimestampMs keep_from, uint32_t preferred_capacity);
 
   // Forgets samples older than `t`; returns how many.
   uint32_t DropBefore(TimestampMs t);
   // Reallocates to max(size + 1/8 headroom, preferred) when the ring is far larger than that
   // (a burst has passed). Returns true when it reallocated.
   bool Shrink(uint32_t preferred_capacity);
+
+  // Asks the CPU to fetch the memory the next Push will touch (the slot it writes and, when
+  // full, the oldest sample it checks), so a batch's appends overlap their cache misses.
+  void PrefetchForPush() const {
+    if (capacity_ == 0) return;
+    const uint32_t next = size_ == capacity_ ? head_ : Physical(size_);
+    __builtin_prefetch(times_ + next, 1);
+    __builtin_prefetch(values() + next, 1);
+  }
 
   // Logical index of the first sample with time >= t (size() when none).
   uint32_t LowerBound(TimestampMs t) const;
@@ -71,6 +83,9 @@ class SampleRing {
   void Release();
 
   TimestampMs* times_ = nullptr;  // [capacity_ timestamps][capacity_ values] in one block
+  TimestampMs oldest_time_ = 0;   // time_at(0), valid when size_ > 0
+  TimestampMs newest_time_ = 0;   // valid when size_ > 0
+  double newest_value_ = 0;
   uint32_t capacity_ = 0;
   uint32_t head_ = 0;  // physical index of the oldest sample
   uint32_t size_ = 0;

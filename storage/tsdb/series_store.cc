@@ -79,7 +79,7 @@ Labels SeriesStore::LabelsOf(const Series& s) const {
   for (const LabelRef& l : s.labels()) {
     labels.push_back(Label{std::string(symbols_.Get(l.name)), std::string(symbols_.Get(l.value))});
   }
-  return Labels::FromSorted(std::move(labels));
+  return Labels::FromSortedWithHash(std::move(labels), s.hash);
 }
 
 Result<SeriesRef> SeriesStore::GetOrCreate(const Labels& labels) {
@@ -126,7 +126,8 @@ Result<Series*> SeriesStore::CreateLocked(const Labels& labels, SeriesId id) {
 
 AppendCounts SeriesStore::CommitBatch(std::span<const StagedSample> staged,
                                       std::span<const Labels> labels,
-                                      std::vector<SeriesRef>& unknown_refs) {
+                                      std::vector<SeriesRef>& unknown_refs,
+                                      std::vector<Series*>& series) {
   AppendCounts counts;
   int64_t stored_delta = 0;
   TimestampMs batch_max = kMinTime;
@@ -153,8 +154,7 @@ AppendCounts SeriesStore::CommitBatch(std::span<const StagedSample> staged,
       case Outcome::kAppended: {
         const TimestampMs keep_from =
             options_.retention > 0 ? SaturatingSub(t, options_.retention) : kMinTime;
-        const bool overwrote = s.ring.Push(t, v, keep_from, preferred_capacity_);
-        stored_delta += overwrote ? 0 : 1;
+        stored_delta += 1 - static_cast<int64_t>(s.ring.Push(t, v, keep_from, preferred_capacity_));
         ++counts.appended;
         batch_max = std::max(batch_max, t);
         break;
@@ -176,10 +176,17 @@ AppendCounts SeriesStore::CommitBatch(std::span<const StagedSample> staged,
   std::vector<size_t> missing;  // staged samples whose series is gone
   {
     std::shared_lock lock(index_mu_);
+    // Resolve every ref first: the look-ups are independent, so their cache misses overlap.
+    series.resize(staged.size());
+    for (size_t i = 0; i < staged.size(); ++i) series[i] = FindById(IdOf(staged[i].ref));
     std::mutex* held = nullptr;
+    constexpr size_t kPrefetchDistance = 32;
     for (size_t i = 0; i < staged.size(); ++i) {
       const StagedSample& e = staged[i];
-      Series* s = FindById(IdOf(e.ref));
+      if (i + kPrefetchDistance < staged.size() && series[i + kPrefetchDistance] != nullptr) {
+        series[i + kPrefetchDistance]->ring.PrefetchForPush();
+      }
+      Series* s = series[i];
       if (s == nullptr) {
         missing.push_back(i);
         continue;

@@ -17,9 +17,9 @@
 //    LabelNames/LabelValues, Stats, and the look-up half of Appender::Append(labels). Holders in
 //    exclusive mode: series creation, GarbageCollect, Clear.
 //  * The samples (SampleRing) of a series are guarded by one of kLockStripes mutexes picked by
-//    series id. Writers and readers both hold index_mu_ shared and then take the series' stripe
-//    while touching its ring; a stripe is held for one series at a time. Exclusive holders of
-//    index_mu_ need no stripe: nobody else is inside.
+//    series id (StripeOf). Writers and readers both hold index_mu_ shared and then take the series'
+//    stripe while touching its ring; a stripe is held for one series at a time. Exclusive holders
+//    of index_mu_ need no stripe: nobody else is inside.
 //  * Lock order: index_mu_, then one stripe. Never take index_mu_ shared twice on one thread: a
 //    waiting writer would block the second acquisition.
 //  * Counters are relaxed atomics; max_time_ only grows (compare-exchange).
@@ -147,8 +147,9 @@ class SeriesStore final : public Querier {
   // a just-dropped series back under its old id), else the next id.
   Result<Series*> CreateLocked(const Labels& labels, SeriesId id);
   // Applies a batch in order; the appender calls it from Commit.
+  // `series` is scratch space (kept by the appender so commits do not allocate).
   AppendCounts CommitBatch(std::span<const StagedSample> staged, std::span<const Labels> labels,
-                           std::vector<SeriesRef>& unknown_refs);
+                           std::vector<SeriesRef>& unknown_refs, std::vector<Series*>& series);
 
   // Everything below that reads the index requires index_mu_ (shared at least).
   Series* FindById(SeriesId id) const;
@@ -157,9 +158,13 @@ class SeriesStore final : public Querier {
   SeriesRef RefOf(SeriesId id) const { return SeriesRef{generation_} << 32 | id; }
   bool SameLabels(const Series& s, const Labels& labels) const;
   Labels LabelsOf(const Series& s) const;
+  // The order of the series' Labels, without building them.
+  bool LabelsLess(const Series& a, const Series& b) const;
   // Ids of the series matching every matcher, sorted.
   std::vector<SeriesId> MatchingIds(std::span<const LabelMatcher> matchers) const;
-  std::mutex& StripeOf(SeriesId id) const { return stripes_[id % kLockStripes].mu; }
+  // Runs of 16 consecutive ids share a stripe: series created together are usually appended
+  // together (a scrape, a rule group), so a commit switches locks once per run, not per sample.
+  std::mutex& StripeOf(SeriesId id) const { return stripes_[(id / 16) % kLockStripes].mu; }
   // Requires index_mu_ exclusively.
   void RemoveSeries(std::vector<Series*> dead);
   void RenumberIds();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -78,6 +79,25 @@ TEST(SampleRingTest, CopyRangeIsInclusiveAtBothEndsAndSpansTheWrap) {
   EXPECT_EQ(r.CountInRange(std::numeric_limits<TimestampMs>::min(),
                            std::numeric_limits<TimestampMs>::max()),
             11u);
+}
+
+TEST(SampleRingTest, ExpiredSamplesAreDroppedInRunsWhenTheRingHasSlack) {
+  SampleRing r;
+  // Window of 11 samples (t >= newest - 10), preferred capacity 19: slack beyond the window.
+  uint32_t dropped_total = 0;
+  std::vector<uint32_t> runs;
+  for (TimestampMs t = 0; t < 100; ++t) {
+    const uint32_t dropped = r.Push(t, t, t - 10, 19);
+    if (dropped) runs.push_back(dropped);
+    dropped_total += dropped;
+    ASSERT_LE(r.capacity(), 19u);
+    ASSERT_GE(r.CountInRange(t - 10, t), std::min<uint32_t>(11, t + 1));
+  }
+  EXPECT_EQ(dropped_total + r.size(), 100u);
+  // Expired samples go several at a time (the ring stops growing at 16 here: once expired
+  // samples can be dropped there is no need to grow), not one per push.
+  ASSERT_FALSE(runs.empty());
+  for (uint32_t run : runs) EXPECT_GT(run, 1u);
 }
 
 TEST(SampleRingTest, DropBeforeAndShrink) {
