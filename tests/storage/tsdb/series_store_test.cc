@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -153,6 +155,62 @@ TEST_F(SeriesStoreTest, ManyCandidatesAndFewCandidatesGiveTheSameAnswer) {
   EXPECT_EQ(Sel({M("i", "=", "7"), M("parity", "!~", "o.d")}).size(), 0u);
   EXPECT_EQ(Sel({M("i", "=", "8"), M("parity", "!~", "o.d")}).size(), 1u);
   EXPECT_EQ(Sel({M("__name__", "=", "m"), M("i", "!~", ".*0")}).size(), 450u);
+}
+
+// Random label sets and random matchers: Select must agree with checking every matcher against
+// every series' labels directly (a missing label reads as ""), whichever plan it picks.
+TEST(SeriesStoreMatchingTest, AgreesWithBruteForceOnRandomSelectors) {
+  SeriesStore store(StoreOptions::Unbounded());
+  std::mt19937 rng(42);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const std::vector<std::string> names{"__name__", "a", "b", "c"};
+  const std::vector<std::string> values{"x", "y", "z", "xy", "yz", "x.y"};
+  std::vector<Labels> all;
+  Appender app(store);
+  for (int i = 0; i < 150; ++i) {
+    std::vector<Label> l{{"__name__", i % 3 ? "m1" : "m2"}, {"id", std::to_string(i)}};
+    for (size_t n = 1; n < names.size(); ++n) {
+      if (pick(3) != 0) l.push_back({names[n], values[pick(static_cast<int>(values.size()))]});
+    }
+    Labels labels = Labels::FromVector(std::move(l));
+    ASSERT_TRUE(app.Append(labels, 0, 1).ok());
+    all.push_back(labels);
+  }
+  app.Commit();
+  const std::vector<std::string> regexes{"x", "x|y", "x.*", ".*y", ".+",    ".*",
+                                         "",  "x|",  "|z",  "m1",  "x\\.y", "(?i)X"};
+  const MatchType types[] = {MatchType::kEqual, MatchType::kNotEqual, MatchType::kRegexp,
+                             MatchType::kNotRegexp};
+  for (int round = 0; round < 400; ++round) {
+    std::vector<LabelMatcher> ms;
+    const int count = 1 + pick(3);
+    for (int k = 0; k < count; ++k) {
+      const MatchType t = types[pick(4)];
+      const std::string name =
+          pick(6) == 0 ? "missing" : names[pick(static_cast<int>(names.size()))];
+      const bool regex = t == MatchType::kRegexp || t == MatchType::kNotRegexp;
+      std::string value = regex
+                              ? regexes[pick(static_cast<int>(regexes.size()))]
+                              : (pick(5) == 0 ? "" : values[pick(static_cast<int>(values.size()))]);
+      if (name == "__name__" && pick(2) == 0) value = "m1";
+      ms.push_back(LabelMatcher::Make(t, name, value).value());
+    }
+    std::vector<std::string> expected;
+    for (const Labels& l : all) {
+      bool ok = true;
+      for (const LabelMatcher& m : ms) ok = ok && m.matches(l.get(m.name()));
+      if (ok) expected.push_back(l.to_string());
+    }
+    std::sort(expected.begin(), expected.end());
+    SeriesSet got = store.Select(ms, INT64_MIN, INT64_MAX);
+    std::vector<std::string> got_strings;
+    for (const Labels& l : got.labels) got_strings.push_back(l.to_string());
+    for (size_t i = 1; i < got.labels.size(); ++i) ASSERT_TRUE(got.labels[i - 1] < got.labels[i]);
+    std::sort(got_strings.begin(), got_strings.end());
+    std::string desc;
+    for (const LabelMatcher& m : ms) desc += m.to_string() + " ";
+    ASSERT_EQ(got_strings, expected) << desc;
+  }
 }
 
 TEST_F(SeriesStoreTest, LabelNamesAndValues) {
