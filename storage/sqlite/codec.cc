@@ -26,11 +26,67 @@ Result<json> Parse(std::string_view text, std::string_view what) {
 
 }  // namespace
 
+// Encoding runs for every alert of every cycle, so it appends straight into one string
+// instead of building a json object (a std::map) first; strings that are not valid UTF-8, rare,
+// go through nlohmann's serializer with its replacement handling. Parsing stays with nlohmann.
+void AppendJsonString(std::string& out, std::string_view s) {
+  if (!IsValidUtf8(s)) {
+    out += json(std::string(s)).dump(-1, ' ', false, kDumpReplace);
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out += kHex[u >> 4];
+          out += kHex[u & 0xf];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
 std::string EncodeLabels(const Labels& labels) {
-  // json objects are std::maps: keys come out in byte order, which is the Labels order too.
-  json j = json::object();
-  for (const Label& l : labels) j[l.name] = l.value;
-  return j.dump(-1, ' ', false, kDumpReplace);
+  std::string out;
+  out.reserve(2 + labels.size() * 24);
+  out += '{';
+  bool first = true;
+  for (const Label& l : labels) {
+    if (!first) out += ',';
+    first = false;
+    AppendJsonString(out, l.name);
+    out += ':';
+    AppendJsonString(out, l.value);
+  }
+  out += '}';
+  return out;
 }
 
 Result<Labels> DecodeLabels(std::string_view text) {
@@ -47,7 +103,13 @@ Result<Labels> DecodeLabels(std::string_view text) {
 }
 
 std::string EncodeStrings(const std::vector<std::string>& values) {
-  return json(values).dump(-1, ' ', false, kDumpReplace);
+  std::string out = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, values[i]);
+  }
+  out += ']';
+  return out;
 }
 
 Result<std::vector<std::string>> DecodeStrings(std::string_view text) {

@@ -23,7 +23,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenMo
 }
 
 Database::~Database() {
-  cache_.clear();  // statements must be finalized before the connection closes
+  by_pointer_.clear();  // statements must be finalized before the connection closes
+  by_text_.clear();
   sqlite3_close_v2(db_);
 }
 
@@ -58,20 +59,36 @@ Result<Statement> Database::Prepare(std::string_view sql) {
   return Statement(db_, stmt);
 }
 
-Result<Statement*> Database::Cached(const std::string& sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) {
-    sqlite3_stmt* stmt = nullptr;
-    // PERSISTENT: these live as long as the connection, so SQLite keeps them off lookaside.
-    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                           &stmt, nullptr) != SQLITE_OK) {
-      return Fail(sql);
-    }
-    it = cache_.emplace(sql, Statement(db_, stmt)).first;
-  } else {
-    it->second.Reset();
+Result<Statement> Database::PreparePersistent(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  // PERSISTENT: these live as long as the connection, so SQLite keeps them off lookaside.
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt, nullptr) != SQLITE_OK) {
+    return Fail(sql);
   }
-  return &it->second;
+  return Statement(db_, stmt);
+}
+
+Result<Statement*> Database::Cached(const char* literal_sql) {
+  auto it = by_pointer_.find(literal_sql);
+  if (it != by_pointer_.end()) {
+    it->second.Reset();
+    return &it->second;
+  }
+  auto stmt = PreparePersistent(literal_sql);
+  if (!stmt.ok()) return stmt.error();
+  return &by_pointer_.emplace(literal_sql, std::move(*stmt)).first->second;
+}
+
+Result<Statement*> Database::Cached(const std::string& sql) {
+  auto it = by_text_.find(sql);
+  if (it != by_text_.end()) {
+    it->second.Reset();
+    return &it->second;
+  }
+  auto stmt = PreparePersistent(sql);
+  if (!stmt.ok()) return stmt.error();
+  return &by_text_.emplace(sql, std::move(*stmt)).first->second;
 }
 
 Result<int64_t> Database::QueryInt(std::string_view sql) {

@@ -37,6 +37,9 @@ class Database {
   // Prepares a statement the caller owns (one-off queries built at run time).
   Result<Statement> Prepare(std::string_view sql);
   // Returns the cached prepared statement for `sql`, reset and with bindings cleared.
+  // The const char* form is for string literals and keys the cache by the pointer, so the
+  // per-row statements of a cycle cost no hashing of their text.
+  Result<Statement*> Cached(const char* literal_sql);
   Result<Statement*> Cached(const std::string& sql);
 
   int64_t LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
@@ -51,10 +54,12 @@ class Database {
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Error Fail(std::string_view what) const;
+  Result<Statement> PreparePersistent(std::string_view sql);
 
   sqlite3* db_;
   std::string path_;
-  std::unordered_map<std::string, Statement> cache_;
+  std::unordered_map<const char*, Statement> by_pointer_;
+  std::unordered_map<std::string, Statement> by_text_;
 };
 
 // BEGIN IMMEDIATE on construction (takes the write lock up front, so a transaction never fails

@@ -21,7 +21,8 @@ std::string Placeholders(int first, size_t n) {
   std::string out;
   for (size_t i = 0; i < n; ++i) {
     if (i > 0) out += ", ";
-    out += "?" + std::to_string(first + static_cast<int>(i));
+    out += '?';  // appended in two steps: GCC 12's -Wrestrict misfires on "?" + to_string()
+    out += std::to_string(first + static_cast<int>(i));
   }
   return out;
 }
@@ -125,7 +126,14 @@ Result<const Labels*> HistoryReader::LabelSet(int64_t id) {
 }
 
 Result<std::vector<HistoryEvent>> HistoryReader::QueryHistory(const HistoryQuery& q) {
-  auto candidates = CandidateLabelSets(q.matchers);
+  // The alert name is a label: its filter is one more equality matcher on the index.
+  std::vector<LabelMatcher> matchers = q.matchers;
+  if (!q.alertname.empty()) {
+    auto m = LabelMatcher::Make(MatchType::kEqual, "alertname", q.alertname);
+    if (!m.ok()) return m.error();
+    matchers.push_back(std::move(*m));
+  }
+  auto candidates = CandidateLabelSets(matchers);
   if (!candidates.ok()) return candidates.error();
   if (*candidates && (*candidates)->empty()) return std::vector<HistoryEvent>{};
 
@@ -136,7 +144,6 @@ Result<std::vector<HistoryEvent>> HistoryReader::QueryHistory(const HistoryQuery
   int next = 1;
   if (q.since) sql += " AND h.at >= ?" + std::to_string(next++);
   if (q.until) sql += " AND h.at <= ?" + std::to_string(next++);
-  if (!q.alertname.empty()) sql += " AND h.alertname = ?" + std::to_string(next++);
   if (!q.kinds.empty()) {
     sql += " AND h.kind IN (" + Placeholders(next, q.kinds.size()) + ")";
     next += static_cast<int>(q.kinds.size());
@@ -147,7 +154,7 @@ Result<std::vector<HistoryEvent>> HistoryReader::QueryHistory(const HistoryQuery
   }
   if (*candidates) sql += " AND h.label_set_id IN temp.query_sets";
   sql += " ORDER BY h.at DESC, h.id DESC";
-  const bool exact_in_sql = std::all_of(q.matchers.begin(), q.matchers.end(),
+  const bool exact_in_sql = std::all_of(matchers.begin(), matchers.end(),
                                         [](const LabelMatcher& m) { return !m.matches_empty(); });
   if (q.limit > 0 && exact_in_sql) sql += " LIMIT " + std::to_string(q.limit);
 
@@ -168,7 +175,6 @@ Result<std::vector<HistoryEvent>> HistoryReader::QueryHistory(const HistoryQuery
   int bind = 1;
   if (q.since) s.Bind(bind++, *q.since);
   if (q.until) s.Bind(bind++, *q.until);
-  if (!q.alertname.empty()) s.Bind(bind++, q.alertname);
   for (HistoryKind k : q.kinds) s.Bind(bind++, HistoryKindName(k));
   if (!q.receiver.empty()) s.Bind(bind++, q.receiver);
 
@@ -179,7 +185,7 @@ Result<std::vector<HistoryEvent>> HistoryReader::QueryHistory(const HistoryQuery
     if (!*row) break;
     auto labels = LabelSet(s.Int64(5));
     if (!labels.ok()) return labels.error();
-    if (!MatchesAll(**labels, q.matchers)) continue;
+    if (!MatchesAll(**labels, matchers)) continue;
     HistoryEvent e;
     e.id = s.Int64(0);
     e.at = s.Int64(1);

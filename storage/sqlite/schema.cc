@@ -134,31 +134,72 @@ CREATE TABLE label_pairs (
 ) WITHOUT ROWID;
 CREATE INDEX label_pairs_set ON label_pairs (label_set_id);
 ALTER TABLE history ADD COLUMN label_set_id INTEGER;
+CREATE TABLE alerts_v2 (
+  rule_group        TEXT NOT NULL,
+  rule              TEXT NOT NULL,
+  label_set_id      INTEGER NOT NULL,
+  annotations       TEXT NOT NULL,
+  state             TEXT NOT NULL,
+  value             REAL NOT NULL,
+  active_at         INTEGER,
+  fired_at          INTEGER,
+  resolved_at       INTEGER,
+  keep_firing_since INTEGER,
+  last_sent_at      INTEGER,
+  valid_until       INTEGER,
+  starts_at         INTEGER,
+  ends_at           INTEGER,
+  updated_at        INTEGER,
+  generator_url     TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (rule_group, rule, label_set_id)
+) WITHOUT ROWID;
 )sql";
 
+// History rows keep only the label set id (alertname is a label like any other, found through
+// label_pairs); the views give people with the sqlite3 shell the joined picture.
 constexpr const char* kSchemaV2Finish = R"sql(
+INSERT INTO alerts_v2 SELECT a.rule_group, a.rule, m.label_set_id, a.annotations, a.state,
+  a.value, a.active_at, a.fired_at, a.resolved_at, a.keep_firing_since, a.last_sent_at,
+  a.valid_until, a.starts_at, a.ends_at, a.updated_at, a.generator_url
+  FROM alerts a JOIN temp.migrated_labels m ON m.labels = a.labels;
+DROP TABLE alerts;
+ALTER TABLE alerts_v2 RENAME TO alerts;
+UPDATE history SET label_set_id = (SELECT m.label_set_id FROM temp.migrated_labels m
+                                   WHERE m.labels = history.labels);
+DROP INDEX history_alertname_at;
 ALTER TABLE history DROP COLUMN labels;
 ALTER TABLE history DROP COLUMN fingerprint;
+ALTER TABLE history DROP COLUMN alertname;
 CREATE INDEX history_label_set_at ON history (label_set_id, at);
+DROP TABLE temp.migrated_labels;
 CREATE VIEW history_view AS
-  SELECT h.id, h.at, h.kind, h.alertname, l.fingerprint, l.labels, h.annotations, h.value,
-         h.rule_group, h.rule, h.active_at, h.fired_at, h.resolved_at, h.starts_at, h.ends_at,
-         h.silenced_by, h.inhibited_by, h.receivers
+  SELECT h.id, h.at, h.kind, json_extract(l.labels, '$.alertname') AS alertname,
+         l.fingerprint, l.labels, h.annotations, h.value, h.rule_group, h.rule, h.active_at,
+         h.fired_at, h.resolved_at, h.starts_at, h.ends_at, h.silenced_by, h.inhibited_by,
+         h.receivers
   FROM history h JOIN label_sets l ON l.id = h.label_set_id;
+CREATE VIEW alerts_view AS
+  SELECT a.rule_group, a.rule, json_extract(l.labels, '$.alertname') AS alertname,
+         l.fingerprint, l.labels, a.annotations, a.state, a.value, a.active_at, a.fired_at,
+         a.resolved_at, a.keep_firing_since, a.last_sent_at, a.valid_until, a.starts_at,
+         a.ends_at, a.updated_at, a.generator_url
+  FROM alerts a JOIN label_sets l ON l.id = a.label_set_id;
 )sql";
 
 Status MigrateToV1(Database& db) {
   return db.Exec(kSchemaV1);
 }
 
-// Moves every history row's inline labels into the interned label sets.
+// Interns every label set stored inline (history and alerts) and points the rows at it.
 Status MigrateToV2(Database& db) {
   if (Status s = db.Exec(kSchemaV2Tables); !s.ok()) return s;
-  LabelSetIndex index;
-  auto select = db.Prepare("SELECT DISTINCT labels FROM history");
+  if (Status s = db.Exec("CREATE TEMP TABLE migrated_labels (labels TEXT PRIMARY KEY, "
+                         "label_set_id INTEGER NOT NULL)");
+      !s.ok()) {
+    return s;
+  }
+  auto select = db.Prepare("SELECT labels FROM history UNION SELECT labels FROM alerts");
   if (!select.ok()) return select.error();
-  auto update = db.Prepare("UPDATE history SET label_set_id = ?1 WHERE labels = ?2");
-  if (!update.ok()) return update.error();
   std::vector<std::string> distinct;
   while (true) {
     auto row = select->Step();
@@ -166,14 +207,17 @@ Status MigrateToV2(Database& db) {
     if (!*row) break;
     distinct.push_back(select->String(0));
   }
+  auto remember = db.Prepare("INSERT INTO temp.migrated_labels VALUES (?1, ?2)");
+  if (!remember.ok()) return remember.error();
+  LabelSetIndex index;
   for (const auto& text : distinct) {
     auto labels = DecodeLabels(text);
-    if (!labels.ok()) return Error{"migrating history to schema 2: " + labels.message()};
+    if (!labels.ok()) return Error{"migrating to schema 2: " + labels.message()};
     auto id = index.Intern(db, *labels);
     if (!id.ok()) return id.error();
-    update->Reset();
-    update->Bind(1, *id).Bind(2, text);
-    if (Status s = update->Run(); !s.ok()) return s;
+    remember->Reset();
+    remember->Bind(1, text).Bind(2, *id);
+    if (Status s = remember->Run(); !s.ok()) return s;
   }
   return db.Exec(kSchemaV2Finish);
 }

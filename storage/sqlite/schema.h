@@ -13,8 +13,9 @@ namespace tocsin::sqlite {
 
 // Version 1: alerts, history (labels inline), notifications, silences, nflog, outbox.
 // Version 2: label sets interned once (label_sets) with an inverted index (label_pairs) that
-//            history rows reference, so 90 days of history stay small and label queries use
-//            an index; the history_view view shows history with its labels again.
+//            history rows and alerts reference, so 90 days of history stay small, label
+//            queries use an index and a cycle does not re-encode unchanged labels; the views
+//            history_view and alerts_view show rows with their labels again.
 inline constexpr int kSchemaVersion = 2;
 
 // The version the file is at; 0 for a new, empty file.

@@ -12,21 +12,14 @@
 #include "storage/sqlite/codec.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/label_set_index.h"
+#include "storage/sqlite/row_writers.h"
 #include "storage/sqlite/schema.h"
 
 namespace tocsin::sqlite {
 
 namespace {
 
-// Optional instants are NULL in the file (readable in the sqlite3 shell), 0 in the records.
-void BindTime(Statement& s, int index, TimestampMs t) {
-  if (t == 0) {
-    s.BindNull(index);
-  } else {
-    s.Bind(index, t);
-  }
-}
-
+// Optional instants: NULL in the file, 0 in the records.
 TimestampMs ColumnTime(const Statement& s, int column) {
   return s.IsNull(column) ? 0 : s.Int64(column);
 }
@@ -133,7 +126,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                          ? "PRAGMA synchronous = FULL"
                          : "PRAGMA synchronous = NORMAL";
   if (Status s = d.Exec(sync); !s.ok()) return Error{s.message()};
-  if (Status s = d.Exec("PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY"); !s.ok()) {
+  // A cycle that changes 10k alerts dirties a few MiB of pages; with SQLite's default 2 MiB
+  // cache they would spill to the WAL mid-transaction and be read back. The cache grows to
+  // this only when used.
+  if (Status s = d.Exec("PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY"); !s.ok()) {
     return Error{s.message()};
   }
   if (Status s = Migrate(d); !s.ok()) return Error{s.message()};
@@ -163,11 +159,31 @@ Result<CommitResult> SqliteStore::Commit(const WriteBatch& batch) {
   if (batch.empty()) return result;
   auto tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.error();
-  for (const auto& op : batch.ops()) {
-    if (Status s = Apply(op, result); !s.ok()) {
+  const auto& ops = batch.ops();
+  for (size_t i = 0; i < ops.size();) {
+    // Runs of alerts or of history events go to the multi-row writers; order is kept.
+    Status s;
+    size_t next = i + 1;
+    if (std::holds_alternative<AlertRecord>(ops[i])) {
+      std::vector<const AlertRecord*> run;
+      for (next = i; next < ops.size() && std::holds_alternative<AlertRecord>(ops[next]); ++next) {
+        run.push_back(&std::get<AlertRecord>(ops[next]));
+      }
+      s = WriteAlerts(*db_, *label_sets_, run);
+    } else if (std::holds_alternative<HistoryEvent>(ops[i])) {
+      std::vector<const HistoryEvent*> run;
+      for (next = i; next < ops.size() && std::holds_alternative<HistoryEvent>(ops[next]); ++next) {
+        run.push_back(&std::get<HistoryEvent>(ops[next]));
+      }
+      s = WriteHistory(*db_, *label_sets_, run);
+    } else {
+      s = Apply(ops[i], result);
+    }
+    if (!s.ok()) {
       label_sets_->Rollback();
       return Error{s.message()};  // ~Transaction rolls back
     }
+    i = next;
   }
   if (Status s = tx->Commit(); !s.ok()) {
     label_sets_->Rollback();
@@ -181,15 +197,22 @@ Status SqliteStore::Apply(const WriteBatch::Op& op, CommitResult& result) {
   struct Visitor {
     SqliteStore& store;
     CommitResult& result;
-    Status operator()(const AlertRecord& a) { return store.ApplyAlert(a); }
+    Status operator()(const AlertRecord& a) {
+      const AlertRecord* one = &a;
+      return WriteAlerts(*store.db_, *store.label_sets_, {&one, 1});
+    }
     Status operator()(const WriteBatch::DeleteAlertOp& d) {
       auto st = store.db_->Cached(
-          "DELETE FROM alerts WHERE rule_group = ?1 AND rule = ?2 AND fingerprint = ?3");
+          "DELETE FROM alerts WHERE rule_group = ?1 AND rule = ?2 AND label_set_id IN (SELECT id "
+          "FROM label_sets WHERE fingerprint = ?3)");
       if (!st.ok()) return st.error();
       (*st)->Bind(1, d.group).Bind(2, d.rule).Bind(3, FingerprintHex(d.fingerprint));
       return (*st)->Run();
     }
-    Status operator()(const HistoryEvent& e) { return store.ApplyHistory(e); }
+    Status operator()(const HistoryEvent& e) {
+      const HistoryEvent* one = &e;
+      return WriteHistory(*store.db_, *store.label_sets_, {&one, 1});
+    }
     Status operator()(const NotificationAttempt& a) { return InsertAttempt(*store.db_, a); }
     Status operator()(const SilenceRecord& s) { return store.ApplySilence(s); }
     Status operator()(const WriteBatch::DeleteSilenceOp& d) {
@@ -219,63 +242,6 @@ Status SqliteStore::Apply(const WriteBatch::Op& op, CommitResult& result) {
     }
   };
   return std::visit(Visitor{*this, result}, op);
-}
-
-Status SqliteStore::ApplyAlert(const AlertRecord& a) {
-  auto st = db_->Cached(
-      "INSERT OR REPLACE INTO alerts (rule_group, rule, fingerprint, labels, annotations, state, "
-      "value, active_at, fired_at, resolved_at, keep_firing_since, last_sent_at, valid_until, "
-      "starts_at, ends_at, updated_at, generator_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-      "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
-  if (!st.ok()) return st.error();
-  Statement& s = **st;
-  s.Bind(1, a.group)
-      .Bind(2, a.rule)
-      .Bind(3, FingerprintHex(a.fingerprint()))
-      .Bind(4, EncodeLabels(a.labels))
-      .Bind(5, EncodeLabels(a.annotations))
-      .Bind(6, AlertStateName(a.state));
-  // NaN is stored as NULL by SQLite; keep the column NOT NULL-safe by mapping it explicitly.
-  s.Bind(7, std::isnan(a.value) ? 0.0 : a.value);
-  BindTime(s, 8, a.active_at);
-  BindTime(s, 9, a.fired_at);
-  BindTime(s, 10, a.resolved_at);
-  BindTime(s, 11, a.keep_firing_since);
-  BindTime(s, 12, a.last_sent_at);
-  BindTime(s, 13, a.valid_until);
-  BindTime(s, 14, a.starts_at);
-  BindTime(s, 15, a.ends_at);
-  BindTime(s, 16, a.updated_at);
-  s.Bind(17, a.generator_url);
-  return s.Run();
-}
-
-Status SqliteStore::ApplyHistory(const HistoryEvent& e) {
-  auto label_set = label_sets_->Intern(*db_, e.labels);
-  if (!label_set.ok()) return label_set.error();
-  auto st = db_->Cached(
-      "INSERT INTO history (at, kind, alertname, rule_group, rule, label_set_id, annotations, "
-      "value, active_at, fired_at, resolved_at, starts_at, ends_at, silenced_by, inhibited_by, "
-      "receivers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
-  if (!st.ok()) return st.error();
-  Statement& s = **st;
-  s.Bind(1, e.at)
-      .Bind(2, HistoryKindName(e.kind))
-      .Bind(3, e.alertname())
-      .Bind(4, e.group)
-      .Bind(5, e.rule)
-      .Bind(6, *label_set)
-      .Bind(7, EncodeLabels(e.annotations));
-  if (e.value && !std::isnan(*e.value)) s.Bind(8, *e.value);
-  BindTime(s, 9, e.active_at);
-  BindTime(s, 10, e.fired_at);
-  BindTime(s, 11, e.resolved_at);
-  BindTime(s, 12, e.starts_at);
-  BindTime(s, 13, e.ends_at);
-  s.Bind(14, EncodeStrings(e.silenced_by))
-      .Bind(15, EncodeStrings(e.inhibited_by))
-      .Bind(16, EncodeStrings(e.receivers));
-  return s.Run();
 }
 
 Status SqliteStore::ApplySilence(const SilenceRecord& sil) {
@@ -363,9 +329,10 @@ Result<RestoredState> SqliteStore::Restore(TimestampMs now) {
 Result<std::vector<AlertRecord>> SqliteStore::LoadAlerts() {
   std::lock_guard lock(mu_);
   auto st = db_->Prepare(
-      "SELECT rule_group, rule, labels, annotations, state, value, active_at, fired_at, "
-      "resolved_at, keep_firing_since, last_sent_at, valid_until, starts_at, ends_at, "
-      "updated_at, generator_url FROM alerts ORDER BY rule_group, rule, fingerprint");
+      "SELECT a.rule_group, a.rule, l.labels, a.annotations, a.state, a.value, a.active_at, "
+      "a.fired_at, a.resolved_at, a.keep_firing_since, a.last_sent_at, a.valid_until, "
+      "a.starts_at, a.ends_at, a.updated_at, a.generator_url FROM alerts a JOIN label_sets l ON "
+      "l.id = a.label_set_id ORDER BY a.rule_group, a.rule, l.fingerprint");
   if (!st.ok()) return st.error();
   std::vector<AlertRecord> out;
   while (true) {
@@ -647,7 +614,7 @@ Result<PruneStats> SqliteStore::Prune(TimestampMs now) {
   if (!nflog.ok()) return nflog.error();
   stats.nflog = *nflog;
 
-  // Label sets no history row uses any more, with their inverted-index rows.
+  // Label sets neither a history row nor a current alert uses, with their inverted index.
   label_sets_->Clear();
   auto tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.error();
@@ -655,7 +622,8 @@ Result<PruneStats> SqliteStore::Prune(TimestampMs now) {
           "CREATE TEMP TABLE IF NOT EXISTS orphan_sets (id INTEGER PRIMARY KEY);"
           "DELETE FROM temp.orphan_sets;"
           "INSERT INTO temp.orphan_sets SELECT id FROM label_sets l WHERE NOT EXISTS (SELECT 1 "
-          "FROM history h WHERE h.label_set_id = l.id);"
+          "FROM history h WHERE h.label_set_id = l.id) AND l.id NOT IN (SELECT label_set_id "
+          "FROM alerts);"
           "DELETE FROM label_pairs WHERE label_set_id IN temp.orphan_sets;"
           "DELETE FROM label_sets WHERE id IN temp.orphan_sets;");
       !s.ok()) {

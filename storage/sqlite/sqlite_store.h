@@ -127,8 +127,6 @@ class SqliteStore {
  private:
   SqliteStore(std::unique_ptr<Database> db, std::string path, StoreOptions options);
   Status Apply(const WriteBatch::Op& op, CommitResult& result);
-  Status ApplyAlert(const AlertRecord& a);
-  Status ApplyHistory(const HistoryEvent& e);
   Status ApplyNotification(const NotificationAttempt& a);
   Status ApplySilence(const SilenceRecord& s);
   Status ApplyNflog(const NflogEntry& e);

@@ -48,6 +48,11 @@ Statement& Statement::Bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::BindStatic(int index, std::string_view text) {
+  Check(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8));
+  return *this;
+}
+
 Statement& Statement::BindNull(int index) {
   Check(sqlite3_bind_null(stmt_, index));
   return *this;

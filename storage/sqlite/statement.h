@@ -40,6 +40,8 @@ class Statement {
   Statement& Bind(int index, const std::string& text) {
     return Bind(index, std::string_view(text));
   }
+  // Binds without copying: `text` must stay valid until the statement is stepped and reset.
+  Statement& BindStatic(int index, std::string_view text);
   Statement& BindNull(int index);
   // Binds NULL for nullopt.
   Statement& Bind(int index, const std::optional<int64_t>& value);

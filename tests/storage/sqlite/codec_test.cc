@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace tocsin::sqlite {
 namespace {
 
@@ -11,6 +13,22 @@ TEST(CodecTest, LabelsRoundTripAsSortedJsonObject) {
   EXPECT_EQ(text, R"({"alertname":"X","quote":"a\"b\\c\nd","severity":"page"})");
   EXPECT_EQ(DecodeLabels(text).value(), l);
   EXPECT_EQ(EncodeLabels(Labels{}), "{}");
+}
+
+// The fast encoder writes exactly what nlohmann's serializer writes, for every byte.
+TEST(CodecTest, EncodingMatchesNlohmann) {
+  std::string all_bytes;
+  for (int c = 1; c < 128; ++c) all_bytes += static_cast<char>(c);
+  const std::vector<std::string> values = {
+      "", "plain", "tab\there", "\x01\x1f\x7f", "\u00e9t\u00e9 \U0001f600", all_bytes, "a/b"};
+  for (const auto& v : values) {
+    nlohmann::json expected = nlohmann::json::object();
+    expected["k"] = v;
+    if (!v.empty()) {  // Labels drop empty values
+      EXPECT_EQ(EncodeLabels(Labels{{"k", v}}), expected.dump()) << v;
+    }
+    EXPECT_EQ(EncodeStrings({v, v}), nlohmann::json(std::vector<std::string>{v, v}).dump()) << v;
+  }
 }
 
 TEST(CodecTest, InvalidUtf8InLabelsDoesNotFailTheWrite) {

@@ -276,6 +276,36 @@ TEST_F(SqliteStoreTest, CycleBatchIsAllOrNothing) {
   EXPECT_EQ(Count("history h JOIN label_sets l ON l.id = h.label_set_id"), 51);
 }
 
+// Runs longer than one multi-row statement, with a key repeated inside and across chunks and
+// a delete in the middle: the result is what applying the operations one by one gives.
+TEST_F(SqliteStoreTest, LongRunsKeepBatchOrder) {
+  auto store = OpenStore();
+  WriteBatch batch;
+  for (int i = 0; i < 150; ++i) {
+    AlertRecord a = MakeAlert("Bulk", "host-" + std::to_string(i % 100), AlertState::kPending);
+    a.value = i;  // hosts 0..49 are written twice; the second value (100..149) must win
+    batch.UpsertAlert(a);
+  }
+  AlertRecord deleted = MakeAlert("Bulk", "host-7", AlertState::kPending);
+  batch.DeleteAlert(deleted.group, deleted.rule, deleted.fingerprint());
+  for (int i = 0; i < 130; ++i) {
+    batch.AppendHistory(
+        MakeEvent(MakeAlert("Bulk", "host-" + std::to_string(i), AlertState::kFiring),
+                  HistoryKind::kFiring, kT0 + i));
+  }
+  ASSERT_TRUE(store->Commit(batch).ok());
+  auto alerts = store->LoadAlerts();
+  ASSERT_TRUE(alerts.ok());
+  EXPECT_EQ(alerts->size(), 99u);
+  for (const auto& a : *alerts) {
+    const int host = std::stoi(std::string(a.labels.get("instance")).substr(5));
+    EXPECT_NE(host, 7);
+    EXPECT_EQ(a.value, host < 50 ? host + 100 : host) << host;
+  }
+  EXPECT_EQ(Count("history"), 130);
+  EXPECT_EQ(Count("history WHERE at = " + std::to_string(kT0 + 129)), 1);
+}
+
 TEST_F(SqliteStoreTest, RestoreReturnsEverything) {
   {
     auto store = OpenStore();
