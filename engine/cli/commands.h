@@ -11,4 +11,6 @@ namespace tocsin::cli {
 // Exit code a subcommand asks main() to return (set by the run callbacks).
 int& ExitCode();
 
+void RegisterHistoryCommand(CLI::App& app);
+
 }  // namespace tocsin::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   CLI::App app{"tocsin: Prometheus-compatible alert rule evaluation and alert routing"};
   app.set_version_flag("--version", "tocsin 0.1.0");
   app.require_subcommand(1);
+  tocsin::cli::RegisterHistoryCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
