@@ -141,7 +141,6 @@ void RegisterHistoryCommand(CLI::App& app) {
   cmd->add_option("--alertname", o->alertname, "Only this alert name");
   cmd->add_option("--matcher", o->matchers,
                   "Label matcher, e.g. 'component=~\"queue|redis\"' (repeatable, all must match)")
-      ->take_last()
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--state", o->states,
                   "Only these states (repeatable or comma-separated): pending, firing, resolved, "

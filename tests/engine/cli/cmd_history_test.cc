@@ -71,7 +71,8 @@ class CmdHistoryTest : public ::testing::Test {
 };
 
 TEST_F(CmdHistoryTest, TableWithFilters) {
-  auto r = RunTocsin(Flags() + " --since 3h --matcher 'component=~\"queue|redis\"'");
+  auto r = RunTocsin(Flags() +
+                     " --since 3h --matcher 'component=~\"queue|redis\"' --matcher alertname!=X");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   // Header plus three rows, newest first.
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 4) << r.out;
@@ -82,6 +83,10 @@ TEST_F(CmdHistoryTest, TableWithFilters) {
   ASSERT_NE(redis, std::string::npos) << r.out;
   EXPECT_LT(resolved, redis);
   EXPECT_EQ(r.out.find("DiskFull"), std::string::npos);
+  // Every matcher must hold.
+  r = RunTocsin(Flags() + " --matcher component=queue --matcher alertname=RedisDown");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
 }
 
 TEST_F(CmdHistoryTest, JsonStateAlertnameAndLimit) {
