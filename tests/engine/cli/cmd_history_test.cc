@@ -21,7 +21,8 @@ struct RunResult {
 };
 
 RunResult RunTocsin(const std::string& args) {
-  const std::string command = std::string(TOCSIN_BINARY) + " " + args + " 2>&1";
+  const std::string command =
+      std::string(TOCSIN_BINARY_DIR) + "/engine/cli/tocsin " + args + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return {-1, "popen failed"};
   std::string out;
