@@ -11,6 +11,7 @@
 #include "engine/template/go_regexp.h"
 #include "engine/template/go_strconv.h"
 #include "engine/template/go_time.h"
+#include "engine/template/humanize.h"
 #include "engine/template/labels_value.h"
 #include "engine/template/unicode_text.h"
 
@@ -22,8 +23,6 @@ using tmpl::CallContext;
 using tmpl::Signature;
 using tmpl::Value;
 namespace types = tmpl::types;
-
-constexpr int64_t kNanosPerSecond = 1000000000;
 
 const tmpl::Type* AlertDataType() {
   static const tmpl::Type* t =
@@ -47,20 +46,7 @@ std::string Sprintf(std::string_view format, std::vector<Value> args) {
   return tmpl::Sprintf(format, args);
 }
 
-// common/helpers/templates.ConvertToFloat.
-Result<double> ConvertToFloat(const Value& v) {
-  if (!v.valid()) return Error{"can't convert <nil> to float"};
-  const tmpl::Type* t = v.type();
-  if (t == types::Float64()) return v.as_float();
-  if (t == types::String()) return tmpl::ParseGoFloat(v.as_string());
-  if (t == types::Int() || t == types::Int64()) return static_cast<double>(v.as_int());
-  if (t == types::Duration()) {
-    const int64_t d = v.as_int();
-    return static_cast<double>(d / kNanosPerSecond) +
-           static_cast<double>(d % kNanosPerSecond) / 1e9;
-  }
-  return Error{"can't convert " + t->name() + " to float"};
-}
+using tmpl::ConvertToFloat;
 
 std::string G4(double v, std::string_view suffix = "") {
   return Sprintf("%.4g%s", {Value::Float(v), Value::String(std::string(suffix))});
@@ -109,41 +95,9 @@ Result<Value> HumanizePercentage(CallContext&, std::span<const Value> args) {
 }
 
 Result<Value> HumanizeDuration(CallContext&, std::span<const Value> args) {
-  auto f = ConvertToFloat(args[0]);
-  if (!f.ok()) return f.error();
-  double v = *f;
-  if (std::isnan(v) || std::isinf(v)) return Value::String(G4(v));
-  if (v == 0) return Value::String(G4(v, "s"));
-  if (std::fabs(v) >= 1) {
-    std::string sign;
-    if (v < 0) {
-      sign = "-";
-      v = -v;
-    }
-    const int64_t duration = static_cast<int64_t>(v);
-    const int64_t seconds = duration % 60;
-    const int64_t minutes = (duration / 60) % 60;
-    const int64_t hours = (duration / 60 / 60) % 24;
-    const int64_t days = duration / 60 / 60 / 24;
-    auto n = [](int64_t x) { return Value::Int(x); };
-    const Value s = Value::String(sign);
-    if (days != 0) {
-      return Value::String(
-          Sprintf("%s%dd %dh %dm %ds", {s, n(days), n(hours), n(minutes), n(seconds)}));
-    }
-    if (hours != 0) {
-      return Value::String(Sprintf("%s%dh %dm %ds", {s, n(hours), n(minutes), n(seconds)}));
-    }
-    if (minutes != 0) return Value::String(Sprintf("%s%dm %ds", {s, n(minutes), n(seconds)}));
-    return Value::String(Sprintf("%s%.4gs", {s, Value::Float(v)}));
-  }
-  std::string prefix;
-  for (const char* p : {"m", "u", "n", "p", "f", "a", "z", "y"}) {
-    if (std::fabs(v) >= 1) break;
-    prefix = p;
-    v *= 1000;
-  }
-  return Value::String(G4(v, prefix + "s"));
+  auto s = tmpl::HumanizeDuration(args[0]);
+  if (!s.ok()) return s.error();
+  return Value::String(std::move(*s));
 }
 
 // common/helpers/templates.FloatToTime: seconds to a time, at millisecond precision (it goes

@@ -169,7 +169,8 @@ TypeBuilder::TypeBuilder(std::string name, Kind kind) : type_(TypeTable::NewType
   TypeTable::Init(type_.get(), kind, std::move(name), nullptr, true, true);
 }
 
-TypeBuilder& TypeBuilder::Field(std::string name, const Type* type) {
+TypeBuilder& TypeBuilder::Field(std::string name, const Type* type, std::string json_name) {
+  type_->field_json_names_.push_back(json_name.empty() ? name : std::move(json_name));
   type_->fields_.push_back(std::move(name));
   type_->field_types_.push_back(type);
   if (!type->comparable()) type_->comparable_ = false;
@@ -231,6 +232,25 @@ class FieldsStructRep final : public StructRep {
  private:
   std::vector<Value> fields_;
 };
+
+// The representations of nil slices and maps: shared, never freed.
+const ListRep* NilListRep() {
+  static const ListRep* rep = [] {
+    auto* r = new VectorListRep({});
+    r->AddRef();
+    return r;
+  }();
+  return rep;
+}
+
+const MapRep* NilMapRep() {
+  static const MapRep* rep = [] {
+    auto* r = new SortedMapRep({});
+    r->AddRef();
+    return r;
+  }();
+  return rep;
+}
 
 }  // namespace
 
@@ -399,6 +419,26 @@ Value Value::Struct(const Type* struct_type, std::vector<Value> fields) {
   return FromRep(struct_type, new FieldsStructRep(std::move(fields)));
 }
 
+Value Value::NilList(const Type* slice_type) {
+  return FromRep(slice_type, NilListRep());
+}
+Value Value::NilMap(const Type* map_type) {
+  return FromRep(map_type, NilMapRep());
+}
+
+bool Value::is_nil() const {
+  switch (kind()) {
+    case Kind::kPointer:
+      return is_nil_pointer();
+    case Kind::kSlice:
+      return ref_ == NilListRep();
+    case Kind::kMap:
+      return ref_ == NilMapRep();
+    default:
+      return false;
+  }
+}
+
 Value Value::Zero(const Type* type) {
   switch (type->kind()) {
     case Kind::kInvalid:
@@ -415,9 +455,9 @@ Value Value::Zero(const Type* type) {
     case Kind::kString:
       return StringOfType(type, "");
     case Kind::kSlice:
-      return List({}, type);
+      return NilList(type);
     case Kind::kMap:
-      return Map({}, type);
+      return NilMap(type);
     case Kind::kStruct: {
       std::vector<Value> fields;
       for (const Type* ft : type->field_types()) fields.push_back(Zero(ft));

@@ -83,6 +83,7 @@ class Type {
   // Struct fields, in declaration order.
   const std::vector<std::string>& fields() const { return fields_; }
   const std::vector<const Type*>& field_types() const { return field_types_; }
+  const std::vector<std::string>& field_json_names() const { return field_json_names_; }
   int FieldIndex(std::string_view name) const;
 
  private:
@@ -98,6 +99,7 @@ class Type {
   std::vector<Method> methods_;
   std::vector<std::string> fields_;
   std::vector<const Type*> field_types_;
+  std::vector<std::string> field_json_names_;
 };
 
 // Go's assignability, restricted to the types templates meet: identical types, anything to
@@ -136,8 +138,9 @@ class TypeBuilder {
   TypeBuilder(std::string name, Kind kind);
   // The type under construction, for methods that take or return it.
   const Type* type() const { return type_.get(); }
-  // A struct field; its type gives Go's zero value of the struct (Value::Zero).
-  TypeBuilder& Field(std::string name, const Type* type);
+  // A struct field; its type gives Go's zero value of the struct (Value::Zero). `json_name`
+  // is the field's name in encoding/json output (its `json:"..."` tag; empty: the Go name).
+  TypeBuilder& Field(std::string name, const Type* type, std::string json_name = "");
   TypeBuilder& Comparable(bool comparable);
   TypeBuilder& AddMethod(std::string name, Signature signature, MethodImpl impl);
   // Registers the type; the pointer stays valid for the life of the process.
@@ -207,6 +210,9 @@ class Value {
   // A composite backed by a caller-provided representation (ListRep for slices, MapRep for
   // maps, StructRep for structs).
   static Value FromRep(const Type* type, const RefCounted* rep);
+  // Go's nil slice and nil map: empty like any other, but nil (JSON null, equal to nil).
+  static Value NilList(const Type* slice_type);
+  static Value NilMap(const Type* map_type);
   // Go's zero value of the type ("" for strings, 0, false, nil slices and maps).
   static Value Zero(const Type* type);
 
@@ -219,6 +225,8 @@ class Value {
   // For pointers, the value pointed to (invalid for a nil pointer); other values unchanged.
   Value Indirect() const;
   bool is_nil_pointer() const { return kind() == Kind::kPointer && b_.i == kNilPointer; }
+  // A nil pointer, slice or map.
+  bool is_nil() const;
 
   bool as_bool() const { return a_.i != 0; }
   int64_t as_int() const { return a_.i; }
