@@ -1,0 +1,217 @@
+// Function calls: dispatch to the function table, the per-series loop of range functions
+// (with the anchored/smoothed restrictions and the "might not be a counter" info), and the
+// special cases Prometheus's evaluator handles itself (timestamp of a selector,
+// absent_over_time, label_replace/label_join, info).
+#include <algorithm>
+
+#include "engine/promql/function_impl.h"
+#include "engine/promql/label_ops.h"
+#include "storage/base/sample.h"
+
+namespace tocsin::promql {
+
+namespace {
+
+bool IsSortFunction(std::string_view name) {
+  return name == "sort" || name == "sort_desc" || name == "sort_by_label" ||
+         name == "sort_by_label_desc";
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool AnchoredSafe(std::string_view f) {
+  return f == "changes" || f == "delta" || f == "increase" || f == "rate" || f == "resets";
+}
+bool SmoothedSafe(std::string_view f) {
+  return f == "delta" || f == "increase" || f == "rate";
+}
+
+}  // namespace
+
+StepMatrix Evaluator::EvalCall(const Call& e) {
+  const std::string& name = e.func->name;
+
+  if (name == "timestamp" && Unparen(*e.args[0]).kind == ExprKind::kVectorSelector) {
+    // The selector's sample times matter here, not the step times: select directly.
+    const auto& vs = static_cast<const VectorSelector&>(Unparen(*e.args[0]));
+    const bool at = vs.at != AtModifier::kNone;
+    const DurationMs lookback = options().lookback_delta;
+    const DurationMs offset = vs.original_offset.ms;
+    const TimestampMs first_ref = (at ? vs.at_timestamp : start_) - offset;
+    const TimestampMs last_ref = (at ? vs.at_timestamp : end_) - offset;
+    storage::SeriesSet ss = ctx_.querier.Select(vs.matchers, first_ref - lookback + 1, last_ref);
+    std::vector<size_t> cursor(ss.size(), 0);
+    Vector in;
+    StepMajorCollector collector(!delayed_name_removal());
+    StepMatrix direct;
+    for (TimestampMs ts = start_; ts <= end_; ts += interval_) {
+      // With @, Prometheus looks at the @ time itself (ignoring the offset).
+      const TimestampMs ref = at ? vs.at_timestamp : ts - offset;
+      in.clear();
+      for (size_t i = 0; i < ss.size(); ++i) {
+        auto times = ss.times(i);
+        auto values = ss.values(i);
+        size_t& k = cursor[i];
+        while (k < times.size() && times[k] <= ref) ++k;
+        if (k == 0) continue;
+        if (times[k - 1] <= ref - lookback || IsStaleNaN(values[k - 1])) continue;
+        in.push_back(Sample{ss.labels[i], times[k - 1], 0, false});
+      }
+      AddSamples(in.size());
+      ReleaseSamples(in.size());
+      for (const auto& s : in) {
+        const double v = static_cast<double>(s.t) / 1000;
+        if (IsInstant()) {
+          direct.BeginSeries(s.metric, true);
+          direct.Append(ts, v);
+        } else if (!collector.Add(s.metric, true, ts, v)) {
+          Fail("vector cannot contain metrics with the same labelset");
+        }
+      }
+    }
+    StepMatrix out = IsInstant() ? std::move(direct) : collector.Finish();
+    if (!delayed_name_removal() && ContainsSameLabelset(out)) {
+      Fail("vector cannot contain metrics with the same labelset");
+    }
+    AddSamples(out.points.size());
+    return out;
+  }
+
+  // Evaluate a subquery argument first, as Prometheus does.
+  int matrix_arg = -1;
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    const ExprKind k = Unparen(*e.args[i]).kind;
+    if (k == ExprKind::kMatrixSelector || k == ExprKind::kSubquery) {
+      matrix_arg = static_cast<int>(i);
+      break;
+    }
+  }
+
+  if (name == "label_replace") return EvalLabelReplace(*this, e);
+  if (name == "label_join") return EvalLabelJoin(*this, e);
+  if (name == "info") return EvalInfo(e);
+
+  const FunctionImpl* impl = FindFunctionImpl(name);
+  if (impl == nullptr) Fail("function \"" + name + "\" is not supported");
+
+  if (IsSortFunction(name) && !IsInstant()) {
+    annotations().Warn(annotation_text::SortInRangeQuery(), e.pos);
+  }
+
+  if (matrix_arg < 0) {
+    std::vector<const Expr*> exprs;
+    exprs.reserve(e.args.size());
+    for (const auto& a : e.args) exprs.push_back(a.get());
+    return RangeEval(exprs, nullptr, [&](StepInputs& in, TimestampMs ts, Vector& out) {
+      InstantCall call{*this, e, ts, in.vectors, out};
+      impl->instant(call);
+    });
+  }
+  if (impl->range == nullptr) Fail("function \"" + name + "\" does not take a range vector");
+
+  // --- A function over a range vector: one window per series and step. ---
+  const Expr& arg = Unparen(*e.args[static_cast<size_t>(matrix_arg)]);
+  if (arg.kind == ExprKind::kMatrixSelector) {
+    const auto& vs = static_cast<const VectorSelector&>(
+        *static_cast<const MatrixSelector&>(arg).vector_selector);
+    if (vs.anchored && !AnchoredSafe(name)) {
+      Fail(
+          "anchored modifier can only be used with: changes, delta, increase, rate, resets - "
+          "not with " +
+          name);
+    }
+    if (vs.smoothed && !SmoothedSafe(name)) {
+      Fail("smoothed modifier can only be used with: delta, increase, rate - not with " + name);
+    }
+  }
+
+  // The other arguments are scalars with a value at every step.
+  std::vector<StepMatrix> scalar_args(e.args.size());
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    if (static_cast<int>(i) == matrix_arg || e.args[i]->type() == ValueType::kString) continue;
+    scalar_args[i] = EvalSteps(*e.args[i]);
+  }
+  RangeSource src = LoadRange(arg, name);
+  size_t loaded = src.from_subquery ? src.owned.points.size() : src.storage.size();
+  if (!src.from_subquery) AddSamples(loaded);  // a subquery has counted its own output
+  for (const auto& m : scalar_args) loaded += m.points.size();
+
+  const DurationMs lookback = options().lookback_delta;
+  const bool keeps_name = name == "last_over_time" || name == "first_over_time";
+  const bool counter_check = name == "rate" || name == "increase";
+  const int steps = NumSteps();
+  std::vector<double> scalars;
+  StepMatrix out;
+  out.series.reserve(src.series.size());
+  out.points.reserve(src.series.size() * static_cast<size_t>(steps));
+
+  for (const auto& series : src.series) {
+    const auto pts = series.points;
+    out.BeginSeries(series.metric, !keeps_name || series.drop_name);
+    size_t lo = 0, hi = 0;
+    int step = 0;
+    for (TimestampMs ts = start_; ts <= end_; ts += interval_, ++step) {
+      const TimestampMs window_end = src.has_at ? src.window_end_at : ts - src.offset;
+      const TimestampMs window_start = window_end - src.range;
+      TimestampMs first_excluded = window_start;  // samples must be after this
+      TimestampMs last_included = window_end;
+      if (src.anchored || src.smoothed) first_excluded -= lookback;
+      if (src.smoothed) last_included += lookback;
+      while (lo < pts.size() && pts[lo].t <= first_excluded) ++lo;
+      if (hi < lo) hi = lo;
+      while (hi < pts.size() && pts[hi].t <= last_included) ++hi;
+      if (hi == lo) continue;
+      scalars.clear();
+      for (size_t i = 0; i < scalar_args.size(); ++i) {
+        if (static_cast<int>(i) == matrix_arg || e.args[i]->type() == ValueType::kString) continue;
+        const StepMatrix& m = scalar_args[i];
+        const uint32_t idx = m.series.empty() ? 0 : m.series[0].begin + static_cast<uint32_t>(step);
+        const bool has = !m.series.empty() && idx < m.series[0].end;
+        scalars.push_back(has ? m.points[idx].v : 0);
+      }
+      RangeCall call{*this,  e, src, series, ts, window_start, window_end, pts.subspan(lo, hi - lo),
+                     scalars};
+      if (auto v = impl->range(call)) out.Append(ts, *v);
+    }
+    const bool produced = out.series.back().size() > 0;
+    out.EndSeries();
+    if (counter_check && produced) {
+      const std::string_view metric_name =
+          GetLabel(series.metric, Hidden(series.drop_name), kMetricName);
+      if (!metric_name.empty() && !EndsWith(metric_name, "_total") &&
+          !EndsWith(metric_name, "_sum") && !EndsWith(metric_name, "_count") &&
+          !EndsWith(metric_name, "_bucket")) {
+        annotations().Info(annotation_text::PossibleNonCounter(metric_name), src.pos);
+      }
+    }
+  }
+  ReleaseSamples(loaded);
+  AddSamples(out.points.size());
+
+  if (name == "absent_over_time") {
+    // One series, with a point at every step where no input series had samples.
+    std::vector<bool> found(static_cast<size_t>(steps), false);
+    for (const auto& s : out.series) {
+      for (const auto& p : out.points_of(s)) {
+        found[static_cast<size_t>((p.t - start_) / interval_)] = true;
+      }
+    }
+    StepMatrix absent;
+    if (std::find(found.begin(), found.end(), false) == found.end()) return absent;
+    absent.BeginSeries(AbsentLabels(arg), true);
+    for (int i = 0; i < steps; ++i) {
+      if (!found[static_cast<size_t>(i)]) absent.Append(start_ + i * interval_, 1);
+    }
+    absent.EndSeries();
+    return absent;
+  }
+
+  if (!delayed_name_removal() && ContainsSameLabelset(out)) {
+    Fail("vector cannot contain metrics with the same labelset");
+  }
+  return out;
+}
+
+}  // namespace tocsin::promql

@@ -1,0 +1,185 @@
+// Selecting data: instant-vector selectors (newest sample within the lookback window, stale
+// markers ending a series), range-vector selectors (left-open windows), offset and @, and the
+// experimental `anchored` and `smoothed` modifiers.
+#include <algorithm>
+
+#include "engine/promql/evaluator.h"
+#include "engine/promql/range_window.h"
+#include "storage/base/sample.h"
+
+namespace tocsin::promql {
+
+namespace {
+
+// Linear interpolation between two points at time t (no counter-reset handling: the
+// selector does not know whether it reads a counter).
+double Interpolate(const FPoint& a, const FPoint& b, TimestampMs t) {
+  return a.v + (b.v - a.v) * static_cast<double>(t - a.t) / static_cast<double>(b.t - a.t);
+}
+
+// Copies the non-stale samples of series i with mint < t <= maxt.
+void AppendWindow(const storage::SeriesSet& ss, size_t i, TimestampMs mint, TimestampMs maxt,
+                  std::vector<FPoint>& out) {
+  auto times = ss.times(i);
+  auto values = ss.values(i);
+  const size_t from =
+      static_cast<size_t>(std::upper_bound(times.begin(), times.end(), mint) - times.begin());
+  for (size_t k = from; k < times.size() && times[k] <= maxt; ++k) {
+    if (IsStaleNaN(values[k])) continue;
+    out.push_back(FPoint{times[k], values[k]});
+  }
+}
+
+}  // namespace
+
+StepMatrix Evaluator::EvalVectorSelector(const VectorSelector& vs) {
+  const DurationMs offset = vs.original_offset.ms;
+  const bool at = vs.at != AtModifier::kNone;
+  const DurationMs lookback = options().lookback_delta;
+  auto ref_time = [&](TimestampMs ts) { return (at ? vs.at_timestamp : ts) - offset; };
+
+  TimestampMs mint = ref_time(start_) - lookback + 1;
+  TimestampMs maxt = ref_time(end_);
+  if (vs.smoothed) maxt += lookback;
+  storage::SeriesSet ss = ctx_.querier.Select(vs.matchers, mint, maxt);
+
+  StepMatrix out;
+  out.series.reserve(ss.size());
+  if (vs.smoothed) {
+    // Each step takes the sample at the step time, or interpolates between its neighbours
+    // within the lookback window on either side, or carries the previous sample forward.
+    std::vector<FPoint> window;
+    for (size_t i = 0; i < ss.size(); ++i) {
+      out.BeginSeries(ss.labels[i], false);
+      for (TimestampMs ts = start_; ts <= end_; ts += interval_) {
+        const TimestampMs data_ts = ref_time(ts);
+        window.clear();
+        AppendWindow(ss, i, data_ts - lookback, data_ts + lookback, window);
+        if (window.empty()) continue;
+        auto it = std::lower_bound(window.begin(), window.end(), data_ts,
+                                   [](const FPoint& p, TimestampMs t) { return p.t < t; });
+        const size_t k = static_cast<size_t>(it - window.begin());
+        if (k < window.size() && window[k].t == data_ts) {
+          out.Append(ts, window[k].v);
+        } else if (k > 0 && k < window.size()) {
+          out.Append(ts, Interpolate(window[k - 1], window[k], data_ts));
+        } else if (k > 0) {
+          out.Append(ts, window[k - 1].v);
+        }
+      }
+      out.EndSeries();
+    }
+    AddSamples(out.points.size());
+    return out;
+  }
+
+  out.points.reserve(ss.size() * static_cast<size_t>(NumSteps()));
+  for (size_t i = 0; i < ss.size(); ++i) {
+    auto times = ss.times(i);
+    auto values = ss.values(i);
+    out.BeginSeries(ss.labels[i], false);
+    size_t k = 0;  // first sample after the reference time
+    for (TimestampMs ts = start_; ts <= end_; ts += interval_) {
+      const TimestampMs ref = ref_time(ts);
+      while (k < times.size() && times[k] <= ref) ++k;
+      if (k == 0) continue;
+      const size_t j = k - 1;
+      if (times[j] <= ref - lookback || IsStaleNaN(values[j])) continue;
+      out.Append(ts, values[j]);
+    }
+    out.EndSeries();
+  }
+  AddSamples(out.points.size());
+  return out;
+}
+
+StepMatrix Evaluator::EvalMatrixSelector(const MatrixSelector& ms) {
+  const auto& vs = static_cast<const VectorSelector&>(*ms.vector_selector);
+  const DurationMs lookback = options().lookback_delta;
+  const TimestampMs window_end =
+      (vs.at != AtModifier::kNone ? vs.at_timestamp : start_) - vs.original_offset.ms;
+  const TimestampMs window_start = window_end - ms.range.ms;
+  TimestampMs mint = window_start;
+  TimestampMs maxt = window_end;
+  if (vs.anchored || vs.smoothed) mint -= lookback;
+  if (vs.smoothed) maxt += lookback;
+  storage::SeriesSet ss = ctx_.querier.Select(vs.matchers, mint + 1, maxt);
+
+  StepMatrix out;
+  std::vector<FPoint> window;
+  std::vector<FPoint> extended;
+  for (size_t i = 0; i < ss.size(); ++i) {
+    window.clear();
+    AppendWindow(ss, i, mint, maxt, window);
+    std::span<const FPoint> pts = window;
+    if ((vs.anchored || vs.smoothed) && !window.empty()) {
+      ExtendWindow(window, window_start, window_end, vs.smoothed, extended);
+      pts = extended;
+    }
+    if (pts.empty()) continue;
+    out.BeginSeries(ss.labels[i], false);
+    for (const auto& p : pts) out.Append(p.t, p.v);
+    out.EndSeries();
+  }
+  AddSamples(out.points.size());
+  return out;
+}
+
+RangeSource Evaluator::LoadRange(const Expr& arg_expr, const std::string& func_name) {
+  const Expr& arg = Unparen(arg_expr);
+  RangeSource src;
+  if (arg.kind == ExprKind::kSubquery) {
+    const auto& sq = static_cast<const SubqueryExpr&>(arg);
+    src.owned = EvalSubquery(sq);
+    src.range = sq.range.ms;
+    src.offset = EffectiveOffset(sq.original_offset.ms, sq.at, sq.at_timestamp);
+    src.has_at = sq.at != AtModifier::kNone;
+    src.window_end_at = sq.at_timestamp - sq.original_offset.ms;
+    src.from_subquery = true;
+    // Prometheus replaces the subquery by a synthetic selector without a position.
+    src.pos = PosRange{0, 0};
+    src.series.reserve(src.owned.series.size());
+    for (const auto& s : src.owned.series) {
+      src.series.push_back(RangeSource::Series{s.metric, s.drop_name, src.owned.points_of(s)});
+    }
+    return src;
+  }
+  if (arg.kind != ExprKind::kMatrixSelector) {
+    Fail("expected a range vector argument for " + func_name);
+  }
+  const auto& ms = static_cast<const MatrixSelector&>(arg);
+  const auto& vs = static_cast<const VectorSelector&>(*ms.vector_selector);
+  const DurationMs lookback = options().lookback_delta;
+  src.range = ms.range.ms;
+  src.offset = vs.original_offset.ms;
+  src.has_at = vs.at != AtModifier::kNone;
+  src.window_end_at = vs.at_timestamp - vs.original_offset.ms;
+  src.anchored = vs.anchored;
+  src.smoothed = vs.smoothed;
+  src.pos = ms.pos;
+
+  const TimestampMs first_end = src.has_at ? src.window_end_at : start_ - src.offset;
+  const TimestampMs last_end = src.has_at ? src.window_end_at : end_ - src.offset;
+  TimestampMs mint = first_end - src.range;
+  TimestampMs maxt = last_end;
+  if (src.anchored || src.smoothed) mint -= lookback;
+  if (src.smoothed) maxt += lookback;
+  storage::SeriesSet ss = ctx_.querier.Select(vs.matchers, mint + 1, maxt);
+
+  std::vector<size_t> begins(ss.size() + 1);
+  src.storage.reserve(ss.t.size());
+  for (size_t i = 0; i < ss.size(); ++i) {
+    begins[i] = src.storage.size();
+    AppendWindow(ss, i, mint, maxt, src.storage);
+  }
+  begins[ss.size()] = src.storage.size();
+  src.series.reserve(ss.size());
+  for (size_t i = 0; i < ss.size(); ++i) {
+    src.series.push_back(RangeSource::Series{
+        std::move(ss.labels[i]), false,
+        std::span<const FPoint>(src.storage.data() + begins[i], begins[i + 1] - begins[i])});
+  }
+  return src;
+}
+
+}  // namespace tocsin::promql

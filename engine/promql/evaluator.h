@@ -1,0 +1,150 @@
+// The evaluator: walks a pre-processed syntax tree and computes its value at every step of
+// [start, end] (one step for an instant query), as Prometheus's evaluator does. Every node
+// evaluates to a StepMatrix: instant vectors and scalars have (at most) one point per step and
+// series; a scalar is one series with no labels. Range vectors only appear as function
+// arguments, except at the top of an instant query.
+//
+// The node kinds are split by concern across eval_*.cc; functions live in functions_*.cc and
+// are found by name in one table (functions.h). Internally failures are thrown as EvalError
+// and turned into Result errors at the Engine boundary.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/promql/annotations.h"
+#include "engine/promql/ast.h"
+#include "engine/promql/engine.h"
+#include "engine/promql/step_matrix.h"
+#include "engine/promql/value.h"
+#include "storage/querier.h"
+
+namespace tocsin::promql {
+
+class EvalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// State shared by all evaluators (the query's own and those of its subqueries).
+struct QueryContext {
+  QueryContext(const storage::Querier& q, const EngineOptions& o) : querier(q), options(o) {}
+
+  const storage::Querier& querier;
+  const EngineOptions& options;
+  AnnotationSet annotations;
+  size_t samples = 0;  // samples currently held, checked against options.max_samples
+};
+
+// The value of one node: a step matrix, or a string.
+struct EvalResult {
+  StepMatrix matrix;
+  std::string str;
+  bool is_string = false;
+};
+
+// A range-vector argument ready for a function: series with their points (stale markers
+// removed), and how the window for each step is found.
+struct RangeSource {
+  struct Series {
+    Labels metric;
+    bool drop_name = false;
+    std::span<const FPoint> points;
+  };
+  std::vector<Series> series;
+  DurationMs range = 0;
+  DurationMs offset = 0;  // window end = step time - offset ...
+  bool has_at = false;    // ... or, with @, always at_time - original offset
+  TimestampMs window_end_at = 0;
+  bool anchored = false;
+  bool smoothed = false;
+  bool from_subquery = false;
+  PosRange pos;                 // of the argument, for annotations
+  std::vector<FPoint> storage;  // owns the points when they come from the querier
+  StepMatrix owned;             // owns the points when they come from a subquery
+};
+
+class Evaluator {
+ public:
+  Evaluator(QueryContext& ctx, TimestampMs start, TimestampMs end, DurationMs interval)
+      : ctx_(ctx), start_(start), end_(end), interval_(interval) {}
+
+  EvalResult Eval(const Expr& e);
+  // For nodes of type vector or scalar.
+  StepMatrix EvalSteps(const Expr& e) { return Eval(e).matrix; }
+
+  TimestampMs start() const { return start_; }
+  TimestampMs end() const { return end_; }
+  DurationMs interval() const { return interval_; }
+  int NumSteps() const { return static_cast<int>((end_ - start_) / interval_) + 1; }
+  bool IsInstant() const { return start_ == end_; }
+
+  const EngineOptions& options() const { return ctx_.options; }
+  bool delayed_name_removal() const { return ctx_.options.delayed_name_removal; }
+  // Whether the metadata labels of a sample flagged drop_name are gone for readers now.
+  bool Hidden(bool drop_name) const { return drop_name && !ctx_.options.delayed_name_removal; }
+  AnnotationSet& annotations() { return ctx_.annotations; }
+  QueryContext& context() { return ctx_; }
+
+  [[noreturn]] void Fail(std::string message) const { throw EvalError(std::move(message)); }
+  // Accounts for samples held in memory; fails the query beyond the configured limit.
+  void AddSamples(size_t n);
+  void ReleaseSamples(size_t n) { ctx_.samples -= std::min(n, ctx_.samples); }
+
+  // --- Step-wise evaluation of node inputs (evaluator.cc) ---
+  // The input vectors of one step, with the matching signature ordinal of each sample when
+  // a matching was given.
+  struct StepInputs {
+    std::vector<Vector> vectors;
+    std::vector<std::vector<uint32_t>> sigs;
+    uint32_t num_sigs = 0;
+  };
+  using StepFunction = std::function<void(StepInputs& in, TimestampMs ts, Vector& out)>;
+  // Evaluates `exprs` (null or string entries are skipped: functions read those from the
+  // syntax tree), calls `fn` at every step with their values, and collects the outputs.
+  StepMatrix RangeEval(std::span<const Expr* const> exprs, const VectorMatching* matching,
+                       const StepFunction& fn);
+
+  // --- Node kinds ---
+  StepMatrix EvalVectorSelector(const VectorSelector& vs);               // eval_selectors.cc
+  StepMatrix EvalMatrixSelector(const MatrixSelector& ms);               // eval_selectors.cc
+  RangeSource LoadRange(const Expr& arg, const std::string& func_name);  // eval_selectors.cc
+  StepMatrix EvalBinary(const BinaryExpr& e);                            // eval_binary.cc
+  StepMatrix EvalAggregate(const AggregateExpr& e);                      // eval_aggregate.cc
+  StepMatrix EvalSubquery(const SubqueryExpr& e);                        // eval_subquery.cc
+  StepMatrix EvalCall(const Call& e);                                    // eval_call.cc
+  StepMatrix EvalInfo(const Call& e);                                    // eval_info.cc
+
+  // Effective offset of a selector or subquery: with @, relative to this evaluator's start.
+  DurationMs EffectiveOffset(DurationMs original, AtModifier at, TimestampMs at_ts) const {
+    return at == AtModifier::kNone ? original : original + (start_ - at_ts);
+  }
+
+  // Merges series whose (effective) label sets became equal, if their points do not overlap
+  // in time; fails otherwise. Prometheus does this after unary minus, label_replace and
+  // label_join, and at the end of a query with delayed name removal.
+  void MergeSameLabelsets(StepMatrix& m) const;
+  bool ContainsSameLabelset(const Vector& v) const;
+  bool ContainsSameLabelset(const StepMatrix& m) const;
+
+ private:
+  StepMatrix EvalStepInvariant(const StepInvariantExpr& e);
+  StepMatrix EvalNumber(double v);
+  StepMatrix EvalUnary(const UnaryExpr& e);
+
+  QueryContext& ctx_;
+  TimestampMs start_;
+  TimestampMs end_;
+  DurationMs interval_;
+};
+
+// Strips ParenExpr wrappers (Prometheus drops them from function and aggregation arguments).
+const Expr& Unparen(const Expr& e);
+
+// Prometheus's DocumentedType names: "scalar", "instant vector", "range vector", "string".
+const char* DocumentedType(ValueType t);
+
+}  // namespace tocsin::promql
