@@ -19,7 +19,11 @@ void AppendMetric(std::string& out, const Labels& labels) {
 }
 
 void AppendPoint(std::string& out, TimestampMs t, double v) {
-  out += "[" + FormatApiTimestamp(t) + ",\"" + FormatApiFloat(v) + "\"]";
+  out += '[';
+  out += FormatApiTimestamp(t);
+  out += ",\"";
+  out += FormatApiFloat(v);
+  out += "\"]";
 }
 
 void AppendStrings(std::string& out, const char* key, const std::vector<std::string>& items) {

@@ -37,8 +37,11 @@ std::string FormatSampleValue(double v) {
 }
 
 std::string FormatOffsetTime(TimestampMs t) {
-  if (t < 0) return "-" + FormatDuration(-t);
-  return FormatDuration(t);
+  if (t >= 0) return FormatDuration(t);
+  // Appending (not "-" + string) also sidesteps a GCC 12 -Wrestrict false positive.
+  std::string out = "-";
+  out += FormatDuration(-t);
+  return out;
 }
 
 std::string FormatValueText(const Value& value, size_t max_lines) {
@@ -55,7 +58,10 @@ std::string FormatValueText(const Value& value, size_t max_lines) {
     out = Lines(*mat, max_lines, "(empty matrix)", [](const Series& s) {
       std::string line = s.metric.to_metric_string();
       for (const FPoint& p : s.points) {
-        line += " " + FormatSampleValue(p.v) + "@" + FormatOffsetTime(p.t);
+        line += ' ';
+        line += FormatSampleValue(p.v);
+        line += '@';
+        line += FormatOffsetTime(p.t);
       }
       return line;
     });
