@@ -5,7 +5,8 @@
 //    X_count, X_sum -> X). Evals that read them are skipped: native histograms are out of scope.
 //  - series with start timestamps (`@st` lines). The store keeps no start timestamps, so evals
 //    that read them fail rather than being skipped.
-// An expression "reads" a series when one of its selectors matches the series' label set.
+// An expression "reads" a series when one of its selectors names a metric (by name or __name__
+// matchers) and matches the series' label set.
 #pragma once
 
 #include <optional>

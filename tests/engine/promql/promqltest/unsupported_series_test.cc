@@ -28,10 +28,11 @@ TEST(UnsupportedSeriesTest, SelectorsReadingHistogramSeries) {
   ASSERT_TRUE(why);
   EXPECT_THAT(*why, HasSubstr("hist{a=\"1\"}"));
   EXPECT_THAT(*why, HasSubstr("line 3"));
-  // Any selector that matches counts: regex names, name-less selectors, subqueries.
+  // Selectors that name the metric and match count, also regex names and inside subqueries;
+  // name-less selectors do not (the README's heuristic).
   EXPECT_TRUE(u.NativeHistogramUse(*Parse("{__name__=~\"h.*\"}")));
-  EXPECT_TRUE(u.NativeHistogramUse(*Parse("count({a=\"1\"})")));
-  EXPECT_FALSE(u.NativeHistogramUse(*Parse("{a=\"2\"}")));
+  EXPECT_FALSE(u.NativeHistogramUse(*Parse("hist{a=\"2\"}")));
+  EXPECT_FALSE(u.NativeHistogramUse(*Parse("count({a=\"1\"})")));
   EXPECT_TRUE(u.NativeHistogramUse(*Parse("max_over_time(hist[5m:1m]) + floats")));
   // Histogram functions over float data do not need native histograms.
   EXPECT_FALSE(u.NativeHistogramUse(*Parse("histogram_count(floats)")));
