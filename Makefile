@@ -35,9 +35,12 @@ $(BUILD_DIR)/CMakeCache.txt: | deps
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# The main job on the embedded default configuration.
+# The main job on the embedded default configuration. Until the daemon exists: the CLI's help
+# and a demo query over examples/promql/demo.test.
 run: build
-	$(BUILD_DIR)/engine/tocsin demo
+	$(BUILD_DIR)/engine/cli/tocsin --help
+	$(BUILD_DIR)/engine/cli/tocsin query --series-file examples/promql/demo.test \
+	  'sum by (job) (rate(http_requests_total[5m]))'
 
 # The whole suite, built with AddressSanitizer + UndefinedBehaviorSanitizer (what CI runs).
 test: deps

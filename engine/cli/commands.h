@@ -12,5 +12,11 @@ namespace tocsin::cli {
 int& ExitCode();
 
 void RegisterHistoryCommand(CLI::App& app);
+// `tocsin test`: the group the test runners hang under (`tocsin test promql`, `tocsin test
+// rules`). Made by whichever registers first.
+CLI::App& TestCommandGroup(CLI::App& app);
+
+void RegisterTestPromqlCommand(CLI::App& app);  // cmd_test_promql.cc
+void RegisterQueryCommand(CLI::App& app);       // cmd_query.cc
 
 }  // namespace tocsin::cli

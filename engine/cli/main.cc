@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "tocsin 0.1.0");
   app.require_subcommand(1);
   tocsin::cli::RegisterHistoryCommand(app);
+  tocsin::cli::RegisterQueryCommand(app);
+  tocsin::cli::RegisterTestPromqlCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
