@@ -12,6 +12,7 @@ namespace tocsin::cli {
 int& ExitCode();
 
 void RegisterHistoryCommand(CLI::App& app);
+
 // `tocsin test`: the group the test runners hang under (`tocsin test promql`, `tocsin test
 // rules`). Made by whichever registers first.
 CLI::App& TestCommandGroup(CLI::App& app);
