@@ -21,7 +21,7 @@ constexpr const char* kAlertInsert =
 // An upsert, not INSERT OR REPLACE: an alert that exists (the common case, every cycle) is
 // updated in place instead of deleted and inserted again.
 constexpr const char* kAlertUpsert =
-    " ON CONFLICT (rule_group, rule, label_set_id) DO UPDATE SET annotations = "
+    " ON CONFLICT (label_set_id, rule_group, rule) DO UPDATE SET annotations = "
     "excluded.annotations, state = excluded.state, value = excluded.value, active_at = "
     "excluded.active_at, fired_at = excluded.fired_at, resolved_at = excluded.resolved_at, "
     "keep_firing_since = excluded.keep_firing_since, last_sent_at = excluded.last_sent_at, "

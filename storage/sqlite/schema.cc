@@ -151,7 +151,8 @@ CREATE TABLE alerts_v2 (
   ends_at           INTEGER,
   updated_at        INTEGER,
   generator_url     TEXT NOT NULL DEFAULT '',
-  PRIMARY KEY (rule_group, rule, label_set_id)
+  -- The integer first: key comparisons are settled by it, not by the group and rule texts.
+  PRIMARY KEY (label_set_id, rule_group, rule)
 ) WITHOUT ROWID;
 )sql";
 

@@ -244,6 +244,49 @@ TEST_F(HistoryReaderTest, NotificationQueries) {
   EXPECT_EQ((*all)[0].alerts_firing, 2);
 }
 
+// With many label sets, selective matchers take the label-index plan and broad ones the
+// time-index plan; both must give what filtering every row by hand gives.
+TEST_F(HistoryReaderTest, BothQueryPlansAgreeWithAFullScan) {
+  WriteBatch b;
+  for (int i = 0; i < 300; ++i) {
+    HistoryEvent e;
+    e.at = kT0 + kHour + (i % 50) * kSecond;  // many rows share a time
+    e.kind = i % 3 == 0 ? HistoryKind::kResolved : HistoryKind::kFiring;
+    e.labels = Labels{{"alertname", "Host"},
+                      {"instance", "host-" + std::to_string(i % 120)},
+                      {"zone", i % 2 ? "a" : "b"}};
+    b.AppendHistory(std::move(e));
+  }
+  ASSERT_TRUE(store_->Commit(b).ok());
+  auto all = reader_->QueryHistory({});
+  ASSERT_TRUE(all.ok());
+  const std::vector<std::vector<LabelMatcher>> cases = {
+      {M(MatchType::kEqual, "instance", "host-7")},                                       // sparse
+      {M(MatchType::kRegexp, "instance", "host-1.")},                                     // sparse
+      {M(MatchType::kRegexp, "instance", "host-.*"), M(MatchType::kEqual, "zone", "a")},  // dense
+      {M(MatchType::kEqual, "zone", "b"), M(MatchType::kNotEqual, "instance", "host-3")},
+  };
+  for (const auto& matchers : cases) {
+    for (size_t limit : {size_t{0}, size_t{5}}) {
+      HistoryQuery q;
+      q.matchers = matchers;
+      q.limit = limit;
+      auto got = reader_->QueryHistory(q);
+      ASSERT_TRUE(got.ok()) << got.message();
+      std::vector<int64_t> want;
+      for (const auto& e : *all) {
+        bool ok = true;
+        for (const auto& m : matchers) ok = ok && m.matches(e.labels.get(m.name()));
+        if (ok && (limit == 0 || want.size() < limit)) want.push_back(e.id);
+      }
+      std::vector<int64_t> ids;
+      for (const auto& e : *got) ids.push_back(e.id);
+      EXPECT_EQ(ids, want) << matchers[0].to_string() << " limit " << limit;
+      EXPECT_FALSE(want.empty());
+    }
+  }
+}
+
 TEST(HistoryReaderOpenTest, MissingFileIsAnErrorNotANewFile) {
   testing::TempDir dir;
   const std::string path = dir.file("tocsin.db");
