@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
+#include <span>
 
 #include "engine/template/escape.h"
 #include "engine/template/go_format.h"
@@ -42,14 +44,14 @@ Signature Params(std::vector<const tmpl::Type*> params) {
   return Signature{std::move(params), false};
 }
 
-std::string Sprintf(std::string_view format, std::vector<Value> args) {
-  return tmpl::Sprintf(format, args);
+std::string Sprintf(std::string_view format, std::initializer_list<Value> args) {
+  return tmpl::Sprintf(format, std::span<const Value>(args.begin(), args.size()));
 }
 
 using tmpl::ConvertToFloat;
 
 std::string G4(double v, std::string_view suffix = "") {
-  return Sprintf("%.4g%s", {Value::Float(v), Value::String(std::string(suffix))});
+  return Sprintf("%.4g%s", {Value::Float(v), Value::StringRef(suffix)});
 }
 
 Result<Value> Humanize(CallContext&, std::span<const Value> args) {

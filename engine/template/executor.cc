@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "engine/template/builtins.h"
 #include "engine/template/go_format.h"
@@ -59,6 +62,9 @@ class Executor {
 
   void Run(const Tree& tree, const Value& data) {
     tree_ = &tree;
+    // Output is usually about as long as the template's text: grow the buffer once, not by
+    // doubling through it.
+    if (tree.source != nullptr) out_->reserve(out_->size() + tree.source->text.size());
     vars_.push_back({"$", data});
     Walk(data, tree.root.get());
   }
@@ -487,7 +493,8 @@ class Executor {
       return v;
     }
 
-    std::vector<Value> argv;
+    // Inline room for the arguments of nearly every call: a call allocates nothing for them.
+    boost::container::small_vector<Value, 6> argv;
     argv.reserve(num_in + 1);
     if (fn.builtin == Builtin::kCall) {
       // Go reports the callee by its expression.
@@ -512,9 +519,10 @@ class Executor {
       argv.push_back(ValidateType(*final, t));
     }
 
-    Result<Value> result = fn.builtin    ? CallBuiltin(*fn.builtin, ctx_, argv)
-                           : fn.function ? fn.function->impl(ctx_, argv)
-                                         : fn.method->impl(ctx_, fn.receiver, argv);
+    const std::span<const Value> args(argv.data(), argv.size());
+    Result<Value> result = fn.builtin    ? CallBuiltin(*fn.builtin, ctx_, args)
+                           : fn.function ? fn.function->impl(ctx_, args)
+                                         : fn.method->impl(ctx_, fn.receiver, args);
     if (!result.ok()) {
       At(node);
       Errorf("error calling " + name + ": " + result.message());
@@ -632,7 +640,9 @@ class Executor {
   size_t base_size_;
   const Tree* tree_ = nullptr;
   const Node* node_ = nullptr;
-  std::vector<Variable> vars_;
+  // Inline room for the variables typical templates declare (an alert template's prelude alone
+  // declares five), so that executing one allocates nothing for them.
+  boost::container::small_vector<Variable, 16> vars_;
   size_t frame_ = 0;  // first variable of the executing template's frame
   int depth_ = 0;
   int recursion_ = 0;

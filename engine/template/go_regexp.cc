@@ -215,13 +215,18 @@ std::string GoRegexp::ReplaceAllString(std::string_view src, std::string_view re
 }
 
 std::string MustCompilePanicMessage(std::string_view pattern, std::string_view error) {
-  std::string quoted;
+  // Built by appending: GCC 12's -Wrestrict misfires on `"`" + std::string(...)` at -O2.
+  std::string out = "regexp: Compile(";
   if (GoCanBackquote(pattern)) {
-    quoted = "`" + std::string(pattern) + "`";
+    out.push_back('`');
+    out.append(pattern);
+    out.push_back('`');
   } else {
-    quoted = GoQuoteString(pattern);
+    out.append(GoQuoteString(pattern));
   }
-  return "regexp: Compile(" + quoted + "): " + std::string(error);
+  out.append("): ");
+  out.append(error);
+  return out;
 }
 
 }  // namespace tocsin::tmpl

@@ -1,7 +1,8 @@
 #include "engine/template/humanize.h"
 
 #include <cmath>
-#include <vector>
+#include <initializer_list>
+#include <span>
 
 #include "engine/template/go_format.h"
 #include "engine/template/go_strconv.h"
@@ -10,8 +11,8 @@ namespace tocsin::tmpl {
 
 namespace {
 
-std::string Format(std::string_view format, std::vector<Value> args) {
-  return Sprintf(format, args);
+std::string Format(std::string_view format, std::initializer_list<Value> args) {
+  return Sprintf(format, std::span<const Value>(args.begin(), args.size()));
 }
 
 }  // namespace
@@ -37,7 +38,7 @@ Result<std::string> HumanizeDuration(const Value& arg) {
   if (std::isnan(v) || std::isinf(v)) return Format("%.4g", {Value::Float(v)});
   if (v == 0) return Format("%.4gs", {Value::Float(v)});
   if (std::fabs(v) >= 1) {
-    std::string sign;
+    const char* sign = "";
     if (v < 0) {
       sign = "-";
       v = -v;
@@ -47,7 +48,7 @@ Result<std::string> HumanizeDuration(const Value& arg) {
     const Value minutes = Value::Int((duration / 60) % 60);
     const Value hours = Value::Int((duration / 60 / 60) % 24);
     const int64_t days = duration / 60 / 60 / 24;
-    const Value s = Value::String(sign);
+    const Value s = Value::StringRef(sign);
     if (days != 0) {
       return Format("%s%dd %dh %dm %ds", {s, Value::Int(days), hours, minutes, seconds});
     }
@@ -55,13 +56,13 @@ Result<std::string> HumanizeDuration(const Value& arg) {
     if (minutes.as_int() != 0) return Format("%s%dm %ds", {s, minutes, seconds});
     return Format("%s%.4gs", {s, Value::Float(v)});
   }
-  std::string prefix;
+  const char* prefix = "";
   for (const char* p : {"m", "u", "n", "p", "f", "a", "z", "y"}) {
     if (std::fabs(v) >= 1) break;
     prefix = p;
     v *= 1000;
   }
-  return Format("%.4g%ss", {Value::Float(v), Value::String(prefix)});
+  return Format("%.4g%ss", {Value::Float(v), Value::StringRef(prefix)});
 }
 
 }  // namespace tocsin::tmpl
