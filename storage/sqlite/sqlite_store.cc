@@ -310,17 +310,25 @@ Result<int64_t> SqliteStore::ApplyEnqueue(const OutboxEntry& e) {
 // ---- Restore --------------------------------------------------------------------------------
 
 Result<RestoredState> SqliteStore::Restore(TimestampMs now) {
+  std::lock_guard lock(mu_);
+  // One read transaction: the four parts are one snapshot, so an outbox entry and the nflog
+  // entry it became can never both (or neither) appear.
+  if (Status s = db_->Exec("BEGIN"); !s.ok()) return Error{s.message()};
+  struct EndRead {
+    Database& db;
+    ~EndRead() { (void)db.Exec("COMMIT"); }
+  } end_read{*db_};
   RestoredState state;
-  auto alerts = LoadAlerts();
+  auto alerts = LoadAlertsLocked();
   if (!alerts.ok()) return alerts.error();
   state.alerts = std::move(*alerts);
-  auto silences = LoadSilences();
+  auto silences = LoadSilencesLocked();
   if (!silences.ok()) return silences.error();
   state.silences = std::move(*silences);
-  auto nflog = LoadNflog(now);
+  auto nflog = LoadNflogLocked(now);
   if (!nflog.ok()) return nflog.error();
   state.nflog = std::move(*nflog);
-  auto outbox = LoadOutbox();
+  auto outbox = LoadOutboxLocked(false, 0, 0);
   if (!outbox.ok()) return outbox.error();
   state.outbox = std::move(*outbox);
   return state;
@@ -328,6 +336,10 @@ Result<RestoredState> SqliteStore::Restore(TimestampMs now) {
 
 Result<std::vector<AlertRecord>> SqliteStore::LoadAlerts() {
   std::lock_guard lock(mu_);
+  return LoadAlertsLocked();
+}
+
+Result<std::vector<AlertRecord>> SqliteStore::LoadAlertsLocked() {
   auto st = db_->Prepare(
       "SELECT a.rule_group, a.rule, l.labels, a.annotations, a.state, a.value, a.active_at, "
       "a.fired_at, a.resolved_at, a.keep_firing_since, a.last_sent_at, a.valid_until, "
@@ -369,6 +381,10 @@ Result<std::vector<AlertRecord>> SqliteStore::LoadAlerts() {
 
 Result<std::vector<SilenceRecord>> SqliteStore::LoadSilences() {
   std::lock_guard lock(mu_);
+  return LoadSilencesLocked();
+}
+
+Result<std::vector<SilenceRecord>> SqliteStore::LoadSilencesLocked() {
   auto st = db_->Prepare(
       "SELECT id, matchers, starts_at, ends_at, updated_at, created_by, comment, annotations "
       "FROM silences ORDER BY id");
@@ -398,6 +414,10 @@ Result<std::vector<SilenceRecord>> SqliteStore::LoadSilences() {
 
 Result<std::vector<NflogEntry>> SqliteStore::LoadNflog(TimestampMs now) {
   std::lock_guard lock(mu_);
+  return LoadNflogLocked(now);
+}
+
+Result<std::vector<NflogEntry>> SqliteStore::LoadNflogLocked(TimestampMs now) {
   auto st = db_->Prepare(
       "SELECT group_key, receiver, integration, integration_index, at, firing, resolved, "
       "expires_at FROM nflog WHERE expires_at > ?1 ORDER BY group_key, receiver, integration, "

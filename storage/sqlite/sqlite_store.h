@@ -103,6 +103,7 @@ class SqliteStore {
   Result<CommitResult> Commit(const WriteBatch& batch);
 
   // ---- Restore on start ----
+  // Everything, read as one snapshot. The Load* functions read one part each.
   Result<RestoredState> Restore(TimestampMs now);
   Result<std::vector<AlertRecord>> LoadAlerts();
   Result<std::vector<SilenceRecord>> LoadSilences();
@@ -131,6 +132,9 @@ class SqliteStore {
   Status ApplySilence(const SilenceRecord& s);
   Status ApplyNflog(const NflogEntry& e);
   Result<int64_t> ApplyEnqueue(const OutboxEntry& e);
+  Result<std::vector<AlertRecord>> LoadAlertsLocked();
+  Result<std::vector<SilenceRecord>> LoadSilencesLocked();
+  Result<std::vector<NflogEntry>> LoadNflogLocked(TimestampMs now);
   Result<std::vector<OutboxEntry>> LoadOutboxLocked(bool only_claimable, TimestampMs now,
                                                     size_t max);
   Result<int64_t> DeleteChunked(const std::string& sql, TimestampMs cutoff);
