@@ -28,7 +28,11 @@ const Type* VType() {
     TypeBuilder b("template.V", nullptr);
     b.Field("J", types::Int());
     b.AddMethod("String", {}, [](CallContext&, const Value& self, std::span<const Value>) {
-      return Ok(Value::String("<" + std::to_string(self.structure().field(0).as_int()) + ">"));
+      // Appended, not `"<" + std::to_string(...)`: GCC 12 -O2 -Wrestrict misfires on that.
+      std::string s = "<";
+      s.append(std::to_string(self.structure().field(0).as_int()));
+      s.push_back('>');
+      return Ok(Value::String(std::move(s)));
     });
     return b.Build();
   }();
