@@ -2,6 +2,8 @@
 // command's options and its run callback live in its own cmd_*.cc file.
 #pragma once
 
+#include <string>
+
 namespace CLI {
 class App;
 }
@@ -19,5 +21,12 @@ CLI::App& TestCommandGroup(CLI::App& app);
 
 void RegisterTestPromqlCommand(CLI::App& app);  // cmd_test_promql.cc
 void RegisterQueryCommand(CLI::App& app);       // cmd_query.cc
+
+// The subcommand `name` of `parent`, created on first use, so that several commands can share
+// a parent (`tocsin check config`, `tocsin check rules`, ...).
+CLI::App* Subcommand(CLI::App& parent, const std::string& name, const std::string& description);
+
+// `tocsin check rules FILE...` (promtool check rules).
+void RegisterCheckRulesCommand(CLI::App& app);
 
 }  // namespace tocsin::cli

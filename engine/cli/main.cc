@@ -10,6 +10,15 @@ int& ExitCode() {
   return code;
 }
 
+CLI::App* Subcommand(CLI::App& parent, const std::string& name, const std::string& description) {
+  for (CLI::App* sub : parent.get_subcommands([](CLI::App*) { return true; })) {
+    if (sub->get_name() == name) return sub;
+  }
+  CLI::App* sub = parent.add_subcommand(name, description);
+  sub->require_subcommand(1);
+  return sub;
+}
+
 }  // namespace tocsin::cli
 
 int main(int argc, char** argv) {
@@ -19,6 +28,7 @@ int main(int argc, char** argv) {
   tocsin::cli::RegisterHistoryCommand(app);
   tocsin::cli::RegisterQueryCommand(app);
   tocsin::cli::RegisterTestPromqlCommand(app);
+  tocsin::cli::RegisterCheckRulesCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
