@@ -12,6 +12,7 @@
 
 #include "engine/cli/commands.h"
 #include "engine/cli/rule_flags.h"
+#include "rules/prometheus_template_expander.h"
 #include "rules/rule_file.h"
 #include "rules/rule_lint.h"
 
@@ -84,6 +85,7 @@ void Run(const CheckRulesArgs& args) {
     ExitCode() = kFailure;
     return;
   }
+  options->template_check = rules::PrometheusTemplateParseCheck();
   const LintSettings lint = ParseLint(args.lint);
   bool failed = false;
   bool has_errors = false;

@@ -115,6 +115,13 @@ TEST(CheckRulesTest, OutputAndExitCodes) {
               (kShared / "conformance/rulefmt/model-rulefmt-testdata/noexpr.bad.yaml").string()});
   EXPECT_EQ(r.exit_code, 1);
 
+  // rules-bad.yml: the summary template uses the undefined variable $label.
+  r = Tocsin({(testdata / "rules-bad.yml").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.stderr_text,
+              HasSubstr("group \"alerts\", rule 1, \"InstanceDown\": annotation \"summary\": "
+                        "template: __alert_InstanceDown:1: undefined variable \"$label\""));
+
   r = Tocsin({(testdata / "features.yml").string()});
   EXPECT_EQ(r.exit_code, 1);
   r = Tocsin({"--enable-feature=promql-experimental-functions,promql-extended-range-selectors",
@@ -153,8 +160,9 @@ std::vector<std::string> SharedVerdictFiles(const ScratchDir& scratch) {
   }
   const fs::path testdata = kShared / "conformance" / "promtool" / "testdata";
   for (const char* f :
-       {"rules.yml", "rules_duplicates.yml", "prometheus-rules.lint.yml", "rules_extrafields.yml",
-        "bad-rules-syntax.yml", "bad-rules-error.yml", "at-modifier.yml", "negative-offset.yml"}) {
+       {"rules.yml", "rules-bad.yml", "rules_duplicates.yml", "prometheus-rules.lint.yml",
+        "rules_extrafields.yml", "bad-rules-syntax.yml", "bad-rules-error.yml", "at-modifier.yml",
+        "negative-offset.yml"}) {
     files.push_back((testdata / f).string());
   }
   const std::string head = "groups:\n  - name: g\n    rules:\n";
@@ -204,6 +212,14 @@ std::vector<std::string> SharedVerdictFiles(const ScratchDir& scratch) {
       {"at_modifier.yml", head + "      - record: r\n        expr: up @ 100\n"},
       {"negative_offset.yml", head + "      - record: r\n        expr: up offset -5m\n"},
       {"subquery.yml", head + "      - record: r\n        expr: max_over_time(up[5m:1m])\n"},
+      {"template_ok.yml", head + "      - alert: a\n        expr: up\n        annotations:\n"
+                                 "          s: '{{ $value | humanize }} {{ $labels.job }}'\n"},
+      {"template_unclosed.yml", head + "      - alert: a\n        expr: up\n        annotations:\n"
+                                       "          s: '{{ $value'\n"},
+      {"template_unknown_func.yml", head + "      - alert: a\n        expr: up\n        labels:\n"
+                                           "          s: '{{ nope }}'\n"},
+      {"template_record.yml", head + "      - record: r\n        expr: up\n        labels:\n"
+                                     "          s: '{{ nope }}'\n"},
   };
   for (const auto& [name, content] : cases) files.push_back(scratch.Write(name, content));
   return files;
