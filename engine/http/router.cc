@@ -1,0 +1,105 @@
+#include "engine/http/router.h"
+
+#include <algorithm>
+
+namespace tocsin::http {
+namespace {
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> out;
+  if (path.starts_with('/')) path.remove_prefix(1);
+  for (;;) {
+    const size_t slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+bool IsParam(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+void Responder::operator()(Response response) const {
+  if (state_) state_->Send(std::move(response));
+}
+
+void Router::Handle(std::string method, std::string pattern, Handler handler) {
+  HandleAsync(
+      std::move(method), std::move(pattern),
+      [h = std::move(handler)](Request request, Responder respond) { respond(h(request)); });
+}
+
+void Router::HandleAsync(std::string method, std::string pattern, AsyncHandler handler) {
+  Route r;
+  r.method = std::move(method);
+  for (std::string_view s : SplitPath(pattern)) r.segments.emplace_back(s);
+  r.pattern = std::move(pattern);
+  r.handler = std::move(handler);
+  routes_.push_back(std::move(r));
+}
+
+bool Router::HasRoute(std::string_view method, std::string_view pattern) const {
+  return std::any_of(routes_.begin(), routes_.end(),
+                     [&](const Route& r) { return r.method == method && r.pattern == pattern; });
+}
+
+Router::Match Router::Find(std::string_view method, std::string_view raw_path) const {
+  Match m;
+  const std::vector<std::string_view> segments = SplitPath(raw_path);
+  std::vector<std::string> allowed;
+  const Route* get_route = nullptr;
+  std::vector<std::pair<std::string, std::string>> get_params;
+  for (const Route& r : routes_) {
+    if (r.segments.size() != segments.size()) continue;
+    std::vector<std::pair<std::string, std::string>> params;
+    bool ok = true;
+    for (size_t i = 0; i < segments.size() && ok; ++i) {
+      const std::string& want = r.segments[i];
+      if (IsParam(want)) {
+        if (segments[i].empty()) {
+          ok = false;
+          break;
+        }
+        auto value = PercentDecode(segments[i], false);
+        if (!value.ok()) {
+          m.bad_path = true;
+          return m;
+        }
+        params.emplace_back(want.substr(1, want.size() - 2), std::move(*value));
+      } else {
+        auto decoded = PercentDecode(segments[i], false);
+        ok = decoded.ok() && *decoded == want;
+      }
+    }
+    if (!ok) continue;
+    if (r.method == method) {
+      m.handler = &r.handler;
+      m.params = std::move(params);
+      return m;
+    }
+    if (r.method == "GET" && method == "HEAD" && get_route == nullptr) {
+      get_route = &r;
+      get_params = std::move(params);
+    }
+    allowed.push_back(r.method);
+    if (r.method == "GET") allowed.emplace_back("HEAD");
+  }
+  if (get_route != nullptr) {
+    m.handler = &get_route->handler;
+    m.params = std::move(get_params);
+    return m;
+  }
+  std::sort(allowed.begin(), allowed.end());
+  allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+  for (const std::string& a : allowed) {
+    if (!m.allow.empty()) m.allow += ", ";
+    m.allow += a;
+  }
+  return m;
+}
+
+}  // namespace tocsin::http

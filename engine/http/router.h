@@ -1,0 +1,63 @@
+// Routing by method and path. Patterns are literal segments and {name} segments, each matching
+// one non-empty path segment ("/api/v2/silence/{id}", "/api/v1/label/{name}/values"); a
+// parameter's value is percent-decoded after matching, so an encoded '/' stays in the value.
+// A path that matches a pattern under another method gets 405 with an Allow header; a GET route
+// also answers HEAD. Handlers run on the server's io_context: long work should be handed to
+// another thread and answered through the Responder of an async route.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/http/request.h"
+#include "engine/http/response.h"
+
+namespace tocsin::http {
+
+// Delivers the response of an async handler. Call it exactly once, from any thread; a Responder
+// dropped without being called answers 500, so a request never hangs.
+class Responder {
+ public:
+  struct State {
+    virtual ~State() = default;
+    virtual void Send(Response response) = 0;
+  };
+  explicit Responder(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  void operator()(Response response) const;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+using Handler = std::function<Response(const Request&)>;
+using AsyncHandler = std::function<void(Request, Responder)>;
+
+class Router {
+ public:
+  void Handle(std::string method, std::string pattern, Handler handler);
+  void HandleAsync(std::string method, std::string pattern, AsyncHandler handler);
+
+  struct Match {
+    const AsyncHandler* handler = nullptr;  // null: no route
+    std::vector<std::pair<std::string, std::string>> params;
+    std::string allow;      // for 405: the methods the path does accept, "GET, HEAD, POST"
+    bool bad_path = false;  // a parameter was not valid percent-encoding
+  };
+  // `raw_path` is the path as sent (still percent-encoded).
+  Match Find(std::string_view method, std::string_view raw_path) const;
+  bool HasRoute(std::string_view method, std::string_view pattern) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;  // "{name}" for parameters
+    AsyncHandler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace tocsin::http
