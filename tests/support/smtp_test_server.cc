@@ -58,7 +58,8 @@ ReceivedMail ParseMeta(const nlohmann::json& j, std::string raw) {
   for (const auto& h : j.value("headers", nlohmann::json::array())) {
     mail.headers.emplace_back(h[0].get<std::string>(), h[1].get<std::string>());
   }
-  for (const auto& [name, list] : j.value("addresses", nlohmann::json::object()).items()) {
+  const nlohmann::json addresses = j.value("addresses", nlohmann::json::object());
+  for (const auto& [name, list] : addresses.items()) {
     std::vector<std::string> addrs;
     for (const auto& a : list) addrs.push_back(a.get<std::string>());
     mail.address_headers.emplace_back(name, std::move(addrs));
