@@ -103,10 +103,12 @@ std::string DescribeFailure(const HttpResponse& response);
 // `now_wall`). nullopt when absent or unparseable; a date in the past gives zero.
 std::optional<DurationMs> ParseRetryAfter(std::string_view value, TimestampMs now_wall);
 
+std::string DefaultUserAgent();  // "tocsin/<version>"
+
 class HttpClient {
  public:
-  // `user_agent` is sent with every request ("tocsin/<version>").
-  explicit HttpClient(std::string user_agent = "tocsin");
+  // `user_agent` is sent with every request; by default "tocsin/<version>".
+  explicit HttpClient(std::string user_agent = DefaultUserAgent());
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
