@@ -83,7 +83,9 @@ long TlsVersion(std::string_view v) {
 
 }  // namespace
 
-std::string DefaultUserAgent() { return std::string("tocsin/") + TOCSIN_VERSION; }
+std::string DefaultUserAgent() {
+  return std::string("tocsin/") + TOCSIN_VERSION;
+}
 
 std::string_view HttpResponse::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {

@@ -4,6 +4,7 @@
 
 #include "notifiers/retry.h"
 #include "tests/notifiers/notification_fixture.h"
+#include "tests/notifiers/template_test_util.h"
 #include "tests/support/literal_templates.h"
 #include "tests/support/manual_clock.h"
 #include "tests/support/smtp_test_server.h"
@@ -293,6 +294,31 @@ TEST(EmailTest, BadSmarthostIsPermanent) {
   NotifyResult r = EmailNotifier(c, templates).Notify(LatencyNotification(), Context());
   EXPECT_FALSE(r.retry);
   EXPECT_NE(r.error.find("host:port"), std::string::npos);
+}
+
+TEST(EmailTest, DefaultTemplatesGiveSubjectTextAndHtml) {
+  SmtpTestServer server;
+  auto templates = testing_fixture::Renderer();
+  EmailConfig c;  // Alertmanager's defaults for subject and HTML, tocsin's text part
+  c.smarthost = "127.0.0.1:" + std::to_string(server.port());
+  c.require_tls = false;
+  c.from = "alerts@tocsin.example";
+  c.to = "ops@example.com";
+  ASSERT_TRUE(EmailNotifier(c, *templates).Notify(LatencyNotification(), Context()).ok());
+  std::vector<ReceivedMail> all;
+  const ReceivedMail& m = OnlyMessage(server, all);
+  EXPECT_EQ(m.header("Subject"), "[FIRING:1] HighLatency (api critical)");
+  ASSERT_EQ(m.parts.size(), 2u);
+  EXPECT_EQ(m.parts[0].content_type, "text/plain");
+  std::string text =
+      *templates->ExpandText(R"({{ template "email.default.text" . }})", LatencyNotification());
+  std::string crlf;
+  for (char ch : text) crlf += ch == '\n' ? std::string("\r\n") : std::string(1, ch);
+  EXPECT_EQ(m.parts[0].content, crlf);
+  EXPECT_EQ(m.parts[1].content_type, "text/html");
+  EXPECT_NE(m.parts[1].content.find("summary = p99 &gt; 1s &lt;b&gt;&amp;&lt;/b&gt;"),
+            std::string::npos);
+  EXPECT_TRUE(m.defects.empty());
 }
 
 TEST(EmailTest, FormatsDatesAsRfc1123Z) {

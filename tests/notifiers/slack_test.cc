@@ -6,6 +6,7 @@
 
 #include "notifiers/retry.h"
 #include "tests/notifiers/notification_fixture.h"
+#include "tests/notifiers/template_test_util.h"
 #include "tests/support/http_capture_server.h"
 #include "tests/support/literal_templates.h"
 #include "tests/support/manual_clock.h"
@@ -175,6 +176,33 @@ TEST(SlackTest, RetriedThroughTheRetryLoopUntilOk) {
   EXPECT_EQ(out.attempts, 2);
   // send_resolved is off: the resolved alert was dropped before rendering.
   EXPECT_EQ(server.request_count(), 2u);
+}
+
+TEST(SlackTest, DefaultMessageThroughTheRetryLoop) {
+  HttpCaptureServer server;
+  server.SetDefault(ScriptedResponse::Status(200, "ok"));
+  HttpClient client;
+  auto templates = testing_fixture::Renderer();
+  SlackConfig c;  // Alertmanager's defaults
+  c.api_url = server.url("/services/T/B/X");
+  c.channel = "#alerts";
+  SlackNotifier slack(c, client, *templates);
+  testing::ManualClock clock;
+  RetryOptions options;
+  options.clock = &clock;
+  options.deadline_ms = 5 * kMinute;
+  ASSERT_EQ(Deliver(slack, LatencyNotification(), options).status, DeliveryStatus::kDelivered);
+  // send_resolved is off: only the firing alert is rendered, so a:1 is now common.
+  std::string link = "http://tocsin.example:9093/#/alerts?receiver=team-web%5C.hook";
+  EXPECT_EQ(server.requests().at(0).body,
+            R"js({"channel":"#alerts","username":"Alertmanager","attachments":[{)js"
+            R"js("title":"[FIRING:1] HighLatency (a:1 api critical)","title_link":")js" +
+                link +
+                R"js(","text":"","fallback":"[FIRING:1] HighLatency (a:1 api critical) | )js" +
+                link +
+                R"js(","callback_id":"","footer":"","color":"danger",)js"
+                R"js("mrkdwn_in":["fallback","pretext","text"]}]})js"
+                "\n");
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/test_certificates.h"
+#include "tests/support/test_paths.h"
 
 extern char** environ;
 
@@ -108,7 +109,9 @@ const ReceivedMail::Part* ReceivedMail::part(std::string_view content_type) cons
 
 SmtpTestServer::SmtpTestServer(SmtpServerOptions options) {
   dir_ = MakeTempDir("tocsin-smtp");
-  std::vector<std::string> args = {"/usr/bin/python3", TOCSIN_SMTP_SERVER_SCRIPT, "--dir", dir_};
+  std::vector<std::string> args = {"/usr/bin/python3",
+                                   std::string(TOCSIN_SOURCE_DIR) + "/tests/support/smtp_server.py",
+                                   "--dir", dir_};
   switch (options.mode) {
     case SmtpServerOptions::Mode::kPlain:
       args.insert(args.end(), {"--mode", "plain"});
