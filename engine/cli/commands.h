@@ -28,5 +28,7 @@ CLI::App* Subcommand(CLI::App& parent, const std::string& name, const std::strin
 
 // `tocsin check rules FILE...` (promtool check rules).
 void RegisterCheckRulesCommand(CLI::App& app);
+// `tocsin test rules FILE...` (promtool test rules).
+void RegisterTestRulesCommand(CLI::App& app);
 
 }  // namespace tocsin::cli

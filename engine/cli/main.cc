@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   tocsin::cli::RegisterQueryCommand(app);
   tocsin::cli::RegisterTestPromqlCommand(app);
   tocsin::cli::RegisterCheckRulesCommand(app);
+  tocsin::cli::RegisterTestRulesCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
