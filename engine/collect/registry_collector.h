@@ -17,7 +17,7 @@
 // previous one of the same collector, so collecting two registries through one collector would
 // mark each other's series stale (collect several sources together with the span overload). The
 // SeriesRef of every series is kept between collections, so a steady collection looks up each
-// metric once (a histogram's buckets are then found by position), hashes no label set and
+// metric once (a histogram's buckets are then found by position), builds no label set and
 // allocates nothing per sample. Not thread-safe: use it from one thread at a time.
 #pragma once
 
