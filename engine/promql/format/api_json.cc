@@ -96,9 +96,15 @@ std::string JsonString(std::string_view s) {
   return out;
 }
 
-std::string QuerySuccessJson(const QueryResult& result, std::string_view query) {
-  std::string out = R"({"status":"success","data":{"resultType":)";
-  if (const auto* vec = std::get_if<Vector>(&result.value)) {
+std::string LabelsJson(const Labels& labels) {
+  std::string out;
+  AppendMetric(out, labels);
+  return out;
+}
+
+std::string QueryDataJson(const Value& value) {
+  std::string out = R"({"resultType":)";
+  if (const auto* vec = std::get_if<Vector>(&value)) {
     out += R"("vector","result":[)";
     for (size_t i = 0; i < vec->size(); ++i) {
       const Sample& s = (*vec)[i];
@@ -110,7 +116,7 @@ std::string QuerySuccessJson(const QueryResult& result, std::string_view query) 
       out += "}";
     }
     out += "]";
-  } else if (const auto* mat = std::get_if<Matrix>(&result.value)) {
+  } else if (const auto* mat = std::get_if<Matrix>(&value)) {
     out += R"("matrix","result":[)";
     for (size_t i = 0; i < mat->size(); ++i) {
       const Series& s = (*mat)[i];
@@ -125,14 +131,19 @@ std::string QuerySuccessJson(const QueryResult& result, std::string_view query) 
       out += "]}";
     }
     out += "]";
-  } else if (const auto* sc = std::get_if<Scalar>(&result.value)) {
+  } else if (const auto* sc = std::get_if<Scalar>(&value)) {
     out += R"("scalar","result":)";
     AppendPoint(out, sc->t, sc->v);
   } else {
-    const auto& str = std::get<String>(result.value);
+    const auto& str = std::get<String>(value);
     out += R"("string","result":[)" + FormatApiTimestamp(str.t) + "," + JsonString(str.v) + "]";
   }
   out += "}";
+  return out;
+}
+
+std::string QuerySuccessJson(const QueryResult& result, std::string_view query) {
+  std::string out = R"({"status":"success","data":)" + QueryDataJson(result.value);
   std::vector<std::string> warnings, infos;
   for (const Annotation& a : result.warnings) warnings.push_back(FormatAnnotation(a, query));
   for (const Annotation& a : result.infos) infos.push_back(FormatAnnotation(a, query));

@@ -19,6 +19,10 @@ std::string FormatApiTimestamp(TimestampMs t);
 // A JSON string literal as Go's encoder writes one (HTML-safe escapes for < > &).
 std::string JsonString(std::string_view s);
 
+// A label set as a JSON object in label-name order: {"__name__":"up","job":"api"}.
+std::string LabelsJson(const Labels& labels);
+// The data member of a query answer: {"resultType":"vector","result":[...]}.
+std::string QueryDataJson(const Value& value);
 // {"status":"success","data":{"resultType":...,"result":...}[,"warnings":[...]][,"infos":[...]]}
 // `query` is the expression text the annotations' positions refer to.
 std::string QuerySuccessJson(const QueryResult& result, std::string_view query);
