@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/base/labels.h"
 #include "storage/base/time.h"
@@ -27,7 +29,10 @@ struct Alert {
   AlertState state = AlertState::kPending;
   Labels labels;       // identity: sample labels + templated rule labels + alertname
   Labels annotations;  // re-rendered at every evaluation
-  double value = 0;    // the expression's value at the last evaluation
+  // Annotations that rendered as "" (Labels cannot hold empty values; Prometheus keeps them, and
+  // promtool compares them).
+  std::vector<std::string> empty_annotations;
+  double value = 0;  // the expression's value at the last evaluation
 
   TimestampMs active_at = kNoTime;  // when the label set first appeared (pending since)
   TimestampMs fired_at = kNoTime;

@@ -47,6 +47,7 @@ AlertingRule::AlertingRule(AlertingRuleSpec spec)
       keep_firing_for_(spec.keep_firing_for),
       labels_(std::move(spec.labels)),
       annotations_(std::move(spec.annotations)),
+      removed_labels_(std::move(spec.removed_labels)),
       templated_(AnyTemplated(labels_, annotations_)) {}
 
 void AlertingRule::BuildAlert(const promql::Sample& sample, TimestampMs ts,
@@ -59,11 +60,20 @@ void AlertingRule::BuildAlert(const promql::Sample& sample, TimestampMs ts,
   LabelsBuilder lb(sample.metric);
   lb.del(kMetricName);
   for (const Label& l : labels_) lb.set(l.name, expand(l.value));
+  for (const std::string& name : removed_labels_) lb.del(name);
   lb.set(kAlertNameLabel, name_);
   out->labels = lb.labels();
   std::vector<Label> annotations;
   annotations.reserve(annotations_.size());
-  for (const Label& a : annotations_) annotations.push_back({a.name, expand(a.value)});
+  out->empty_annotations.clear();
+  for (const Label& a : annotations_) {
+    std::string text = expand(a.value);
+    if (text.empty()) {
+      out->empty_annotations.push_back(a.name);
+    } else {
+      annotations.push_back({a.name, std::move(text)});
+    }
+  }
   out->annotations = Labels::FromVector(std::move(annotations));
   out->value = sample.v;
   out->active_at = ts;
@@ -121,6 +131,7 @@ Result<promql::Vector> AlertingRule::Eval(TimestampMs ts, DurationMs query_offse
     if (it != active_.end() && it->second.state != AlertState::kInactive) {
       it->second.value = a.value;
       it->second.annotations = a.annotations;
+      it->second.empty_annotations = a.empty_annotations;
       continue;
     }
     active_.insert_or_assign(labels, std::move(a));

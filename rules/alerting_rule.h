@@ -58,6 +58,8 @@ struct AlertingRuleSpec {
   DurationMs keep_firing_for = 0;
   Labels labels;  // group labels merged under rule labels; values may be templates
   Labels annotations;
+  // Rule labels set to "": they remove that label from the alert (Labels cannot hold them).
+  std::vector<std::string> removed_labels;
 };
 
 class AlertingRule {
@@ -95,6 +97,7 @@ class AlertingRule {
   DurationMs keep_firing_for() const { return keep_firing_for_; }
   const Labels& labels() const { return labels_; }
   const Labels& annotations() const { return annotations_; }
+  const std::vector<std::string>& removed_labels() const { return removed_labels_; }
 
  private:
   // The labels and annotations of the alert for one sample.
@@ -109,6 +112,7 @@ class AlertingRule {
   const DurationMs keep_firing_for_;
   const Labels labels_;
   const Labels annotations_;
+  const std::vector<std::string> removed_labels_;
   const bool templated_;  // any label or annotation needs the template engine
 
   mutable std::mutex mu_;

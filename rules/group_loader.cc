@@ -20,6 +20,17 @@ Labels ToLabels(const std::map<std::string, std::string>& m) {
   return MergeLabels({}, m);
 }
 
+// The merged labels whose value is "": in Prometheus they delete the label from the output.
+std::vector<std::string> RemovedLabels(const std::map<std::string, std::string>& group,
+                                       const std::map<std::string, std::string>& rule) {
+  std::map<std::string, std::string> merged = group;
+  for (const auto& [k, v] : rule) merged[k] = v;
+  std::vector<std::string> out;
+  for (const auto& [k, v] : merged)
+    if (v.empty()) out.push_back(k);
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::unique_ptr<RuleGroup>> BuildGroups(const RuleFile& file,
@@ -34,10 +45,12 @@ std::vector<std::unique_ptr<RuleGroup>> BuildGroups(const RuleFile& file,
       if (r.is_alerting()) {
         rules.push_back(std::make_unique<Rule>(std::make_unique<AlertingRule>(
             AlertingRuleSpec{r.alert, std::move(expr), r.for_duration, r.keep_firing_for,
-                             MergeLabels(g.labels, r.labels), ToLabels(r.annotations)})));
+                             MergeLabels(g.labels, r.labels), ToLabels(r.annotations),
+                             RemovedLabels(g.labels, r.labels)})));
       } else {
         rules.push_back(std::make_unique<Rule>(std::make_unique<RecordingRule>(
-            r.record, std::move(expr), MergeLabels(g.labels, r.labels))));
+            r.record, std::move(expr), MergeLabels(g.labels, r.labels),
+            RemovedLabels(g.labels, r.labels))));
       }
     }
     RuleGroupOptions go;

@@ -6,8 +6,12 @@
 
 namespace tocsin::rules {
 
-RecordingRule::RecordingRule(std::string name, promql::ExprPtr expr, Labels labels)
-    : name_(std::move(name)), expr_(std::move(expr)), labels_(std::move(labels)) {}
+RecordingRule::RecordingRule(std::string name, promql::ExprPtr expr, Labels labels,
+                             std::vector<std::string> removed_labels)
+    : name_(std::move(name)),
+      expr_(std::move(expr)),
+      labels_(std::move(labels)),
+      removed_labels_(std::move(removed_labels)) {}
 
 Result<promql::Vector> RecordingRule::Eval(TimestampMs ts, DurationMs query_offset,
                                            const QueryFunc& query, int64_t limit) const {
@@ -21,6 +25,7 @@ Result<promql::Vector> RecordingRule::Eval(TimestampMs ts, DurationMs query_offs
     lb.reset(s.metric);
     lb.set(kMetricName, name_);
     for (const Label& l : labels_) lb.set(l.name, l.value);
+    for (const std::string& n : removed_labels_) lb.del(n);
     s.metric = lb.labels();
     s.drop_name = false;
     if (!seen.insert(s.metric).second) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "engine/promql/ast.h"
 #include "engine/promql/value.h"
@@ -17,7 +18,9 @@ namespace tocsin::rules {
 
 class RecordingRule {
  public:
-  RecordingRule(std::string name, promql::ExprPtr expr, Labels labels);
+  // `removed_labels`: rule labels set to "", which remove that label from every series.
+  RecordingRule(std::string name, promql::ExprPtr expr, Labels labels,
+                std::vector<std::string> removed_labels = {});
 
   // The renamed samples of one evaluation at ts - query_offset. Fails with the query's error,
   // "vector contains metrics with the same labelset after applying rule labels", or, with a
@@ -33,6 +36,7 @@ class RecordingRule {
   const std::string name_;
   const promql::ExprPtr expr_;
   const Labels labels_;
+  const std::vector<std::string> removed_labels_;
 };
 
 }  // namespace tocsin::rules

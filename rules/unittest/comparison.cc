@@ -7,19 +7,22 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/template/go_strconv.h"
+#include "storage/base/strings.h"
 
 namespace tocsin::rules::unittest {
 namespace {
 
 bool LessAlert(const LabelsAndAnnotations& a, const LabelsAndAnnotations& b) {
-  if (!(a.labels == b.labels)) return a.labels < b.labels;
+  if (a.labels != b.labels) return a.labels < b.labels;
   return a.annotations < b.annotations;
 }
 
 // Whether every label of `subset` is in `set` with the same value.
-bool Contains(const Labels& set, const Labels& subset) {
+bool Contains(const LabelList& set, const LabelList& subset) {
   for (const Label& l : subset) {
-    if (!set.has(l.name) || set.get(l.name) != l.value) return false;
+    auto it =
+        std::find_if(set.begin(), set.end(), [&](const Label& x) { return x.name == l.name; });
+    if (it == set.end() || it->value != l.value) return false;
   }
   return true;
 }
@@ -40,6 +43,28 @@ nlohmann::ordered_json ToJson(const LabelsAndAnnotations& a) {
 }
 
 }  // namespace
+
+LabelList ToLabelList(const Labels& labels, const std::vector<std::string>& empty_names) {
+  LabelList out(labels.begin(), labels.end());
+  for (const std::string& n : empty_names) out.push_back({n, ""});
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+LabelList ToLabelList(const std::map<std::string, std::string>& m) {
+  LabelList out;
+  for (const auto& [k, v] : m) out.push_back({k, v});
+  return out;
+}
+
+std::string LabelListString(const LabelList& l) {
+  std::string out = "{";
+  for (size_t i = 0; i < l.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += l[i].name + "=" + GoQuote(l[i].value);
+  }
+  return out + "}";
+}
 
 void SortAlerts(std::vector<LabelsAndAnnotations>& alerts) {
   std::sort(alerts.begin(), alerts.end(), LessAlert);
@@ -100,8 +125,8 @@ std::string AlertsString(const std::vector<LabelsAndAnnotations>& alerts) {
   std::string out = "[";
   for (size_t i = 0; i < alerts.size(); ++i) {
     out += i == 0 ? "\n" : ",\n";
-    const std::string one = "Labels:" + alerts[i].labels.to_string() +
-                            "\nAnnotations:" + alerts[i].annotations.to_string();
+    const std::string one = "Labels:" + LabelListString(alerts[i].labels) +
+                            "\nAnnotations:" + LabelListString(alerts[i].annotations);
     out += std::to_string(i) + ":" + IndentLines("\n" + one, "  ");
   }
   return out + "\n]";

@@ -3,6 +3,7 @@
 // one ULP with fuzzy_compare.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,9 +11,17 @@
 
 namespace tocsin::rules::unittest {
 
+// A label set as promtool's harness holds it: sorted by name, and (unlike Labels) able to hold
+// empty values, which Prometheus keeps in expected labels and in annotations that render empty.
+using LabelList = std::vector<Label>;
+LabelList ToLabelList(const Labels& labels, const std::vector<std::string>& empty_names = {});
+LabelList ToLabelList(const std::map<std::string, std::string>& m);
+// {a="b", c=""}, as Prometheus's labels.String() prints.
+std::string LabelListString(const LabelList& l);
+
 struct LabelsAndAnnotations {
-  Labels labels;
-  Labels annotations;
+  LabelList labels;
+  LabelList annotations;
   bool partial = false;  // expected side only: compare just the listed labels/annotations
 };
 

@@ -86,12 +86,6 @@ std::string ReadAll(const std::string& path, std::string* error) {
   return buf.str();
 }
 
-Labels FromMap(const std::map<std::string, std::string>& m) {
-  std::vector<Label> v;
-  for (const auto& [k, val] : m) v.push_back({k, val});
-  return Labels::FromVector(std::move(v));
-}
-
 // Prometheus's Matrix.String() for --debug.
 std::string MatrixString(const promql::Matrix& m) {
   std::string out;
@@ -99,7 +93,8 @@ std::string MatrixString(const promql::Matrix& m) {
     if (i > 0) out += "\n";
     out += m[i].metric.to_string() + " =>";
     for (const promql::FPoint& p : m[i].points) {
-      out += "\n" + tmpl::FormatGoFloat(p.v, 'f', -1) + " @[" + std::to_string(p.t) + "]";
+      out.append("\n").append(tmpl::FormatGoFloat(p.v, 'f', -1));
+      out.append(" @[").append(std::to_string(p.t)).append("]");
     }
   }
   return out;
@@ -212,7 +207,10 @@ std::vector<std::string> RunTestGroup(const GroupRun& run) {
           if (!r->is_alerting() || !present.contains(r->name())) continue;
           std::vector<LabelsAndAnnotations>& list = got[r->name()];
           for (const Alert& a : r->alerting()->ActiveAlerts()) {
-            if (a.state == AlertState::kFiring) list.push_back({a.labels, a.annotations, false});
+            if (a.state == AlertState::kFiring) {
+              list.push_back(
+                  {ToLabelList(a.labels), ToLabelList(a.annotations, a.empty_annotations), false});
+            }
           }
         }
       }
@@ -222,7 +220,7 @@ std::vector<std::string> RunTestGroup(const GroupRun& run) {
         for (const ExpectedAlert& e : tc->exp_alerts) {
           std::map<std::string, std::string> labels = e.labels;
           labels[std::string(kAlertNameLabel)] = tc->alertname;
-          exp_alerts.push_back({FromMap(labels), FromMap(e.annotations), e.partial});
+          exp_alerts.push_back({ToLabelList(labels), ToLabelList(e.annotations), e.partial});
         }
         SortAlerts(got_alerts);
         SortAlerts(exp_alerts);

@@ -63,8 +63,13 @@ class SimpleExpander final : public AlertTemplateExpander {
 
 AlertingRule MakeRule(DurationMs hold, DurationMs keep_firing_for = 0, Labels labels = {},
                       Labels annotations = {}) {
-  return AlertingRule(AlertingRuleSpec{"HighLoad", Expr("load > 1"), hold, keep_firing_for,
-                                       std::move(labels), std::move(annotations)});
+  return AlertingRule(AlertingRuleSpec{"HighLoad",
+                                       Expr("load > 1"),
+                                       hold,
+                                       keep_firing_for,
+                                       std::move(labels),
+                                       std::move(annotations),
+                                       {}});
 }
 
 const Labels kInstanceA{{"__name__", "load"}, {"instance", "a"}};
@@ -233,6 +238,17 @@ TEST(AlertingRuleTest, RuleLabelsAreTemplatedAndOverrideSampleLabels) {
   // Templates need an expander.
   AlertingRule lonely = MakeRule(0, 0, Labels{{"x", "{{ $value }}"}});
   EXPECT_FALSE(lonely.Eval(0, 0, q.Func(), nullptr, 0).ok());
+}
+
+TEST(AlertingRuleTest, RuleLabelsSetToEmptyRemoveSampleLabels) {
+  AlertingRuleSpec spec{"HighLoad", Expr("load > 1"), 0, 0, Labels{{"severity", "page"}}, {}, {}};
+  spec.removed_labels = {"instance"};
+  AlertingRule rule(std::move(spec));
+  ScriptedQuery q;
+  q.At(0, {S(Labels{{"__name__", "load"}, {"instance", "a"}, {"job", "x"}}, 2)});
+  ASSERT_TRUE(rule.Eval(0, 0, q.Func(), nullptr, 0).ok());
+  EXPECT_EQ(rule.Alerts()[0].labels,
+            (Labels{{"alertname", "HighLoad"}, {"job", "x"}, {"severity", "page"}}));
 }
 
 TEST(AlertingRuleTest, AnnotationsAreRenderedAtEveryEvaluation) {

@@ -34,6 +34,15 @@ TEST(RecordingRuleTest, RenamesAndSetsStaticLabels) {
   EXPECT_EQ((*out)[0].v, 3);
 }
 
+TEST(RecordingRuleTest, LabelsSetToEmptyAreRemoved) {
+  RecordingRule rule("job:up:sum", std::move(promql::ParseExpr("up")).value(), Labels{},
+                     {"instance"});
+  auto out = rule.Eval(
+      0, 0, Returning({promql::Sample{Labels{{"job", "a"}, {"instance", "i"}}, 0, 1}}), 0);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ((*out)[0].metric, (Labels{{"__name__", "job:up:sum"}, {"job", "a"}}));
+}
+
 TEST(RecordingRuleTest, ScalarResultsBecomeOneSeries) {
   RecordingRule rule = Make();
   auto out = rule.Eval(0, 0, Returning({promql::Sample{Labels{}, 0, 1}}), 0);

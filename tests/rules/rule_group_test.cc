@@ -27,7 +27,7 @@ std::unique_ptr<Rule> Recording(const std::string& name, const std::string& expr
 std::unique_ptr<Rule> Alerting(const std::string& name, const std::string& expr,
                                DurationMs hold = 0, Labels labels = {}) {
   return std::make_unique<Rule>(std::make_unique<AlertingRule>(
-      AlertingRuleSpec{name, Expr(expr), hold, 0, std::move(labels), Labels{}}));
+      AlertingRuleSpec{name, Expr(expr), hold, 0, std::move(labels), Labels{}, {}}));
 }
 
 // Samples of `metric` at exactly time t in the store, renamed as an expression would return

@@ -276,7 +276,8 @@ tests:
   EXPECT_THAT(r.out, HasSubstr("    g/Down        alerting   pending firing resolved; asserted "
                                "by alert_rule_test; tests: \"partial\"\n"));
   EXPECT_THAT(r.out, HasSubstr("    g/Never       alerting   never active; no alert_rule_test\n"));
-  EXPECT_THAT(r.out, HasSubstr("    g/job:up:sum  recording  produced series; tests: \"partial\"\n"));
+  EXPECT_THAT(r.out,
+              HasSubstr("    g/job:up:sum  recording  produced series; tests: \"partial\"\n"));
   // A partial entry still needs its alert: wrong value, and two entries for one alert, fail.
   const std::string bad = dir.Write("bad.yml", R"(rule_files: [rules.yml]
 tests:
@@ -300,6 +301,120 @@ tests:
   r = Tocsin({bad});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3);  // two errors
+}
+
+// Hand-written cases where a detail of Prometheus's semantics decides the verdict; promtool
+// judges each file first.
+TEST(TestRulesTest, SemanticDetailsSameVerdictAsPromtool) {
+  if (!fs::exists(kPromtool)) GTEST_SKIP() << "promtool is not installed";
+  ScratchDir dir("tocsin_details");
+  dir.Write("rules.yml", R"(groups:
+  - name: g
+    rules:
+      - alert: NoInstance
+        expr: up == 0
+        labels: {instance: "", severity: "{{ if eq $labels.job \"api\" }}page{{ end }}"}
+        annotations: {summary: "{{ $labels.instance }}/{{ $value }}", missing: "{{ $labels.nope }}"}
+      - alert: Dup
+        expr: up == 0 or up == 2
+      - record: job:up:max
+        expr: max by (job) (up{job="web"})
+        labels: {job: ""}
+)");
+  struct Case {
+    const char* name;
+    const char* test;
+  };
+  const std::vector<Case> cases = {
+      // An empty rule label removes the sample's label; an empty templated value too.
+      {"empty_labels", R"(rule_files: [rules.yml]
+tests:
+  - input_series:
+      - series: 'up{job="api", instance="a"}'
+        values: '0 0'
+      - series: 'up{job="web", instance="b"}'
+        values: '0 0'
+    alert_rule_test:
+      - eval_time: 1m
+        alertname: NoInstance
+        exp_alerts:
+          - exp_labels: {job: api, severity: page}
+            exp_annotations: {summary: "a/0", missing: ""}
+          - exp_labels: {job: web}
+            exp_annotations: {summary: "b/0", missing: ""}
+)"},
+      // An annotation that renders empty still counts: leaving it out fails.
+      {"empty_annotation_must_be_listed", R"(rule_files: [rules.yml]
+tests:
+  - input_series:
+      - series: 'up{job="web", instance="b"}'
+        values: '0'
+    alert_rule_test:
+      - eval_time: 0
+        alertname: NoInstance
+        exp_alerts:
+          - exp_labels: {job: web}
+            exp_annotations: {summary: "b/0"}
+)"},
+      // ... and so does an expected label with an empty value, which no alert has.
+      {"empty_expected_label", R"(rule_files: [rules.yml]
+tests:
+  - input_series:
+      - series: 'up{job="web", instance="b"}'
+        values: '0'
+    alert_rule_test:
+      - eval_time: 0
+        alertname: NoInstance
+        exp_alerts:
+          - exp_labels: {job: web, severity: ""}
+            exp_annotations: {summary: "b/0", missing: ""}
+)"},
+      // Two series with one label set after dropping `instance`: an evaluation error.
+      {"duplicate_labelset", R"(rule_files: [rules.yml]
+tests:
+  - input_series:
+      - series: 'up{job="api", instance="a"}'
+        values: '0'
+      - series: 'up{job="api", instance="b"}'
+        values: '0'
+)"},
+      // `job: ""` on a recording rule removes job; the series has no labels but its name.
+      {"recording_removed_label", R"(rule_files: [rules.yml]
+tests:
+  - input_series:
+      - series: 'up{job="web", instance="b"}'
+        values: '3'
+    promql_expr_test:
+      - expr: job:up:max
+        eval_time: 0
+        exp_samples:
+          - labels: 'job:up:max'
+            value: 3
+)"},
+      // `or` keeps the left side's labels; with no `for` the alert fires at once.
+      {"or_operator_alert", R"(rule_files: [rules.yml]
+tests:
+  - input_series:
+      - series: 'up{job="web", instance="b"}'
+        values: '2'
+    alert_rule_test:
+      - eval_time: 0
+        alertname: Dup
+        exp_alerts:
+          - exp_labels: {job: web, instance: b}
+)"},
+  };
+  int passed = 0;
+  for (const Case& c : cases) {
+    const std::string file = dir.Write(std::string(c.name) + ".yml", c.test);
+    ProcessRun theirs = Promtool({file});
+    ProcessRun ours = Tocsin({file});
+    if (theirs.exit_code == 0) ++passed;
+    EXPECT_EQ(ours.exit_code, theirs.exit_code) << c.name << "\n--- tocsin:\n"
+                                                << ours.out << ours.err << "--- promtool:\n"
+                                                << theirs.out << theirs.err;
+  }
+  EXPECT_EQ(passed, 3);  // empty_labels, recording_removed_label, or_operator_alert
 }
 
 // ---- Generated files, judged by both tools. ----------------------------------------------------

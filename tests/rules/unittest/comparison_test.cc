@@ -8,7 +8,7 @@ namespace tocsin::rules::unittest {
 namespace {
 
 LabelsAndAnnotations A(Labels l, Labels a, bool partial = false) {
-  return {l, a, partial};
+  return {ToLabelList(l), ToLabelList(a), partial};
 }
 
 TEST(ComparisonTest, ExactAlertComparison) {
@@ -34,6 +34,18 @@ TEST(ComparisonTest, PartialEntriesCompareListedFieldsOnly) {
   // Backtracking: the general entry must not steal the only alert the specific one fits.
   EXPECT_TRUE(
       AlertsMatch({A({{"alertname", "X"}}, {}, true), A({{"i", "1"}}, {}, true)}, {got1, got2}));
+}
+
+TEST(ComparisonTest, EmptyValuesCount) {
+  // Prometheus keeps annotations that render empty; an expectation must list them.
+  const LabelsAndAnnotations got{ToLabelList(Labels{{"alertname", "X"}}),
+                                 ToLabelList(Labels{{"s", "a"}}, {"d"}), false};
+  EXPECT_EQ(LabelListString(got.annotations), "{d=\"\", s=\"a\"}");
+  EXPECT_FALSE(AlertsMatch({A({{"alertname", "X"}}, {{"s", "a"}})}, {got}));
+  const LabelsAndAnnotations exp{
+      ToLabelList(std::map<std::string, std::string>{{"alertname", "X"}}),
+      ToLabelList(std::map<std::string, std::string>{{"d", ""}, {"s", "a"}}), false};
+  EXPECT_TRUE(AlertsMatch({exp}, {got}));
 }
 
 TEST(ComparisonTest, PromtoolRendering) {
