@@ -115,6 +115,31 @@ TEST_F(ManagerTest, EvaluatesWithTheEngineAndSendsAlerts) {
   });
 }
 
+TEST_F(ManagerTest, TemplatesCanQueryTheStore) {
+  RuleManager m(Options());
+  ASSERT_TRUE(m.Update({Write("rules.yml", R"yaml(groups:
+  - name: q
+    rules:
+      - alert: Many
+        expr: count(up) > 1
+        annotations:
+          summary: '{{ with query "sum(up)" }}{{ . | first | value }}{{ end }} up of {{ $value }}'
+          bad: '{{ with query "sum(" }}{{ . }}{{ end }}'
+)yaml")})
+                  .ok());
+  Input(Labels{{"__name__", "up"}, {"instance", "a"}}, 0, 1);
+  Input(Labels{{"__name__", "up"}, {"instance", "b"}}, 0, 0);
+  m.EvalAll(0);
+  std::vector<Alert> alerts = AlertsOf(m, "Many");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].annotations.get("summary"), "1 up of 2");
+  // A failing query renders the error in place and does not fail the rule.
+  EXPECT_THAT(std::string(alerts[0].annotations.get("bad")),
+              HasSubstr("<error expanding template: "));
+  m.ForEachGroup(
+      [](const RuleGroup& g) { EXPECT_EQ(g.rules()[0]->status().health, RuleHealth::kOk); });
+}
+
 TEST_F(ManagerTest, ABadReloadKeepsTheRunningRules) {
   RuleManager m(Options());
   const std::string file = Write("rules.yml", kRules);
