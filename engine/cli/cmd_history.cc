@@ -12,6 +12,7 @@
 #include "engine/cli/commands.h"
 #include "engine/cli/history_args.h"
 #include "engine/cli/history_output.h"
+#include "engine/daemon/config.h"
 #include "storage/sqlite/history_reader.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -20,7 +21,8 @@ namespace tocsin::cli {
 namespace {
 
 struct HistoryOptions {
-  std::string storage_path = "data";
+  std::string config_file;
+  std::string storage_path;  // empty: the configuration file's, else "data"
   std::string since;
   std::string until;
   std::string alertname;
@@ -33,10 +35,16 @@ struct HistoryOptions {
   bool notifications = false;
 };
 
-// Where the database is. Today only --storage.path; when the daemon's configuration file names
-// its storage path, `--config.file` is resolved here, with --storage.path still winning.
-std::string DatabasePath(const HistoryOptions& o) {
-  return sqlite::SqliteStore::PathInDataDir(o.storage_path);
+// Where the database is: --storage.path, else the storage.path of --config.file (read alone,
+// nothing it points to is loaded), else "data".
+Result<std::string> DatabasePath(const HistoryOptions& o) {
+  std::string dir = o.storage_path;
+  if (dir.empty() && !o.config_file.empty()) {
+    auto config = daemon::ReadDaemonConfig(o.config_file);
+    if (!config.ok()) return config.error();
+    dir = config->storage.path;
+  }
+  return sqlite::SqliteStore::PathInDataDir(dir.empty() ? "data" : dir);
 }
 
 // "firing,resolved" and repeated flags alike.
@@ -70,7 +78,9 @@ Status Run(const HistoryOptions& o, std::ostream& out) {
     if (!t.ok()) return t.error();
     until = *t;
   }
-  auto reader = sqlite::HistoryReader::Open(DatabasePath(o));
+  auto path = DatabasePath(o);
+  if (!path.ok()) return path.error();
+  auto reader = sqlite::HistoryReader::Open(*path);
   if (!reader.ok()) return reader.error();
 
   if (o.notifications) {
@@ -133,8 +143,11 @@ void RegisterHistoryCommand(CLI::App& app) {
   auto o = std::make_shared<HistoryOptions>();
   CLI::App* cmd = app.add_subcommand(
       "history", "Show recorded alert transitions (newest first), or notification attempts");
-  cmd->add_option("--storage.path", o->storage_path, "Data directory holding tocsin.db")
-      ->capture_default_str();
+  cmd->add_option("--config.file", o->config_file,
+                  "The daemon's configuration file, to find its storage.path");
+  cmd->add_option("--storage.path", o->storage_path,
+                  "Data directory holding tocsin.db (default: the configuration file's, else "
+                  "data)");
   cmd->add_option("--since", o->since,
                   "Only entries at or after this time: a duration before now (2h, 7d) or RFC 3339");
   cmd->add_option("--until", o->until, "Only entries at or before this time (same forms)");
