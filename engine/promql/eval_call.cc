@@ -134,7 +134,7 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
     scalar_args[i] = EvalSteps(*e.args[i]);
   }
   RangeSource src = LoadRange(arg, name);
-  size_t loaded = src.from_subquery ? src.owned.points.size() : src.storage.size();
+  size_t loaded = src.num_samples();
   if (!src.from_subquery) AddSamples(loaded);  // a subquery has counted its own output
   for (const auto& m : scalar_args) loaded += m.points.size();
 
@@ -148,7 +148,7 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
   out.points.reserve(src.series.size() * static_cast<size_t>(steps));
 
   for (const auto& series : src.series) {
-    const auto pts = series.points;
+    const SampleSpan& pts = series.samples;
     out.BeginSeries(series.metric, !keeps_name || series.drop_name);
     size_t lo = 0, hi = 0;
     int step = 0;
@@ -159,9 +159,9 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
       TimestampMs last_included = window_end;
       if (src.anchored || src.smoothed) first_excluded -= lookback;
       if (src.smoothed) last_included += lookback;
-      while (lo < pts.size() && pts[lo].t <= first_excluded) ++lo;
+      while (lo < pts.size() && pts.t(lo) <= first_excluded) ++lo;
       if (hi < lo) hi = lo;
-      while (hi < pts.size() && pts[hi].t <= last_included) ++hi;
+      while (hi < pts.size() && pts.t(hi) <= last_included) ++hi;
       if (hi == lo) continue;
       scalars.clear();
       for (size_t i = 0; i < scalar_args.size(); ++i) {

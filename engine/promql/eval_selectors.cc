@@ -130,7 +130,7 @@ RangeSource Evaluator::LoadRange(const Expr& arg_expr, const std::string& func_n
   RangeSource src;
   if (arg.kind == ExprKind::kSubquery) {
     const auto& sq = static_cast<const SubqueryExpr&>(arg);
-    src.owned = EvalSubquery(sq);
+    StepMatrix m = EvalSubquery(sq);
     src.range = sq.range.ms;
     src.offset = EffectiveOffset(sq.original_offset.ms, sq.at, sq.at_timestamp);
     src.has_at = sq.at != AtModifier::kNone;
@@ -138,9 +138,17 @@ RangeSource Evaluator::LoadRange(const Expr& arg_expr, const std::string& func_n
     src.from_subquery = true;
     // Prometheus replaces the subquery by a synthetic selector without a position.
     src.pos = PosRange{0, 0};
-    src.series.reserve(src.owned.series.size());
-    for (const auto& s : src.owned.series) {
-      src.series.push_back(RangeSource::Series{s.metric, s.drop_name, src.owned.points_of(s)});
+    src.owned_t.reserve(m.points.size());
+    src.owned_v.reserve(m.points.size());
+    for (const auto& p : m.points) {
+      src.owned_t.push_back(p.t);
+      src.owned_v.push_back(p.v);
+    }
+    src.series.reserve(m.series.size());
+    for (auto& s : m.series) {
+      src.series.push_back(RangeSource::Series{
+          std::move(s.metric), s.drop_name,
+          SampleSpan(src.owned_t.data() + s.begin, src.owned_v.data() + s.begin, s.size())});
     }
     return src;
   }
@@ -164,20 +172,40 @@ RangeSource Evaluator::LoadRange(const Expr& arg_expr, const std::string& func_n
   TimestampMs maxt = last_end;
   if (src.anchored || src.smoothed) mint -= lookback;
   if (src.smoothed) maxt += lookback;
-  storage::SeriesSet ss = ctx_.querier.Select(vs.matchers, mint + 1, maxt);
+  // The window is left-open: the sample at mint is not selected.
+  src.selected = ctx_.querier.Select(vs.matchers, mint + 1, maxt);
+  storage::SeriesSet& ss = src.selected;
 
-  std::vector<size_t> begins(ss.size() + 1);
-  src.storage.reserve(ss.t.size());
+  // Series with stale markers get a copy without them; the rest are read in place.
+  struct Copied {
+    size_t series, begin, end;
+  };
+  std::vector<Copied> copied;
   for (size_t i = 0; i < ss.size(); ++i) {
-    begins[i] = src.storage.size();
-    AppendWindow(ss, i, mint, maxt, src.storage);
+    auto values = ss.values(i);
+    if (std::none_of(values.begin(), values.end(), [](double v) { return IsStaleNaN(v); })) {
+      continue;
+    }
+    auto times = ss.times(i);
+    const size_t begin = src.owned_t.size();
+    for (size_t k = 0; k < values.size(); ++k) {
+      if (IsStaleNaN(values[k])) continue;
+      src.owned_t.push_back(times[k]);
+      src.owned_v.push_back(values[k]);
+    }
+    copied.push_back(Copied{i, begin, src.owned_t.size()});
   }
-  begins[ss.size()] = src.storage.size();
   src.series.reserve(ss.size());
+  size_t next_copied = 0;
   for (size_t i = 0; i < ss.size(); ++i) {
-    src.series.push_back(RangeSource::Series{
-        std::move(ss.labels[i]), false,
-        std::span<const FPoint>(src.storage.data() + begins[i], begins[i + 1] - begins[i])});
+    SampleSpan samples(ss.t.data() + ss.offsets[i], ss.v.data() + ss.offsets[i],
+                       ss.offsets[i + 1] - ss.offsets[i]);
+    if (next_copied < copied.size() && copied[next_copied].series == i) {
+      const Copied& c = copied[next_copied++];
+      samples =
+          SampleSpan(src.owned_t.data() + c.begin, src.owned_v.data() + c.begin, c.end - c.begin);
+    }
+    src.series.push_back(RangeSource::Series{std::move(ss.labels[i]), false, samples});
   }
   return src;
 }

@@ -252,40 +252,65 @@ StepMatrix Evaluator::RangeEval(std::span<const Expr* const> exprs, const Vector
   return collector.Finish();
 }
 
-bool Evaluator::ContainsSameLabelset(const Vector& v) const {
-  if (v.size() < 2) return false;
-  HashIndex index;
-  index.Reset(v.size());
-  for (uint32_t i = 0; i < v.size(); ++i) {
-    const bool hidden = Hidden(v[i].drop_name);
-    const uint64_t h = EffectiveHash(v[i].metric, hidden);
-    if (index.Find(h, [&](uint32_t k) {
-          return EffectiveEqual(v[k].metric, Hidden(v[k].drop_name), v[i].metric, hidden);
-        }) != HashIndex::kNone) {
-      return true;
+namespace {
+
+// Whether uniqueness of the effective label sets can be judged on the full label sets (whose
+// hashes are cached): when no metadata label is hidden, or when every set hides the same metric
+// name and has no __type__/__unit__, so that dropping the name cannot make two sets equal.
+template <typename MetricAt, typename HiddenAt>
+bool FullLabelsDecide(size_t n, MetricAt metric_at, HiddenAt hidden_at) {
+  bool any_hidden = false, any_visible = false;
+  std::string_view name;
+  for (size_t i = 0; i < n; ++i) {
+    if (!hidden_at(i)) {
+      any_visible = true;
+      continue;
     }
+    const Labels& m = metric_at(i);
+    if (m.has(kTypeLabel) || m.has(kUnitLabel)) return false;
+    const std::string_view n_i = m.get(kMetricName);
+    if (!any_hidden) {
+      name = n_i;
+    } else if (n_i != name) {
+      return false;
+    }
+    any_hidden = true;
+  }
+  return !(any_hidden && any_visible);
+}
+
+template <typename MetricAt, typename HiddenAt>
+bool HasDuplicate(size_t n, MetricAt metric_at, HiddenAt hidden_at) {
+  if (n < 2) return false;
+  const bool full = FullLabelsDecide(n, metric_at, hidden_at);
+  HashIndex index;
+  index.Reset(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const Labels& m = metric_at(i);
+    const bool hidden = !full && hidden_at(i);
+    const uint64_t h = full ? m.hash() : EffectiveHash(m, hidden);
+    const bool dup = index.Find(h, [&](uint32_t k) {
+      if (full) return metric_at(k) == m;
+      return EffectiveEqual(metric_at(k), hidden_at(k), m, hidden);
+    }) != HashIndex::kNone;
+    if (dup) return true;
     index.Insert(h, i);
   }
   return false;
 }
 
+}  // namespace
+
+bool Evaluator::ContainsSameLabelset(const Vector& v) const {
+  return HasDuplicate(
+      v.size(), [&](size_t i) -> const Labels& { return v[i].metric; },
+      [&](size_t i) { return Hidden(v[i].drop_name); });
+}
+
 bool Evaluator::ContainsSameLabelset(const StepMatrix& m) const {
-  if (m.series.size() < 2) return false;
-  HashIndex index;
-  index.Reset(m.series.size());
-  for (uint32_t i = 0; i < m.series.size(); ++i) {
-    const StepSeries& s = m.series[i];
-    const bool hidden = Hidden(s.drop_name);
-    const uint64_t h = EffectiveHash(s.metric, hidden);
-    if (index.Find(h, [&](uint32_t k) {
-          const StepSeries& o = m.series[k];
-          return EffectiveEqual(o.metric, Hidden(o.drop_name), s.metric, hidden);
-        }) != HashIndex::kNone) {
-      return true;
-    }
-    index.Insert(h, i);
-  }
-  return false;
+  return HasDuplicate(
+      m.series.size(), [&](size_t i) -> const Labels& { return m.series[i].metric; },
+      [&](size_t i) { return Hidden(m.series[i].drop_name); });
 }
 
 void Evaluator::MergeSameLabelsets(StepMatrix& m) const {

@@ -18,6 +18,7 @@
 #include "engine/promql/annotations.h"
 #include "engine/promql/ast.h"
 #include "engine/promql/engine.h"
+#include "engine/promql/range_window.h"
 #include "engine/promql/step_matrix.h"
 #include "engine/promql/value.h"
 #include "storage/querier.h"
@@ -46,13 +47,14 @@ struct EvalResult {
   bool is_string = false;
 };
 
-// A range-vector argument ready for a function: series with their points (stale markers
-// removed), and how the window for each step is found.
+// A range-vector argument ready for a function: series with their samples (stale markers
+// removed), and how the window for each step is found. Samples are read where the storage's
+// selection put them; only series with stale markers, and subquery results, are copied.
 struct RangeSource {
   struct Series {
     Labels metric;
     bool drop_name = false;
-    std::span<const FPoint> points;
+    SampleSpan samples;
   };
   std::vector<Series> series;
   DurationMs range = 0;
@@ -62,9 +64,12 @@ struct RangeSource {
   bool anchored = false;
   bool smoothed = false;
   bool from_subquery = false;
-  PosRange pos;                 // of the argument, for annotations
-  std::vector<FPoint> storage;  // owns the points when they come from the querier
-  StepMatrix owned;             // owns the points when they come from a subquery
+  PosRange pos;                      // of the argument, for annotations
+  storage::SeriesSet selected;       // owns the samples read from the querier
+  std::vector<TimestampMs> owned_t;  // owns copied samples
+  std::vector<double> owned_v;
+
+  size_t num_samples() const { return selected.t.size() + owned_t.size(); }
 };
 
 class Evaluator {

@@ -14,6 +14,7 @@
 
 #include "engine/promql/ast.h"
 #include "engine/promql/evaluator.h"
+#include "engine/promql/range_window.h"
 #include "engine/promql/value.h"
 
 namespace tocsin::promql {
@@ -28,7 +29,7 @@ struct RangeCall {
   TimestampMs range_end;
   // The samples of the window; for anchored and smoothed selectors also those of the
   // lookback period before (and, smoothed, after) it.
-  std::span<const FPoint> points;
+  SampleSpan points;
   std::span<const double> scalars;  // the call's other (scalar) arguments at this step
 
   std::string_view metric_name() const;  // of the input series, "" when dropped

@@ -20,7 +20,7 @@ double Seconds(DurationMs d) {
 }
 
 // The points of the window proper, (range_start, range_end].
-std::span<const FPoint> Window(const RangeCall& c) {
+SampleSpan Window(const RangeCall& c) {
   if (!c.src.anchored && !c.src.smoothed) return c.points;
   const size_t lo = FirstAfter(c.points, c.points.size(), c.range_start);
   const size_t hi = FirstAfter(c.points, c.points.size(), c.range_end);
@@ -144,7 +144,7 @@ struct Regression {
 };
 
 // Least-squares fit with compensated sums, x in seconds relative to `intercept_time`.
-Regression LinearRegression(std::span<const FPoint> s, TimestampMs intercept_time) {
+Regression LinearRegression(const SampleSpan& s, TimestampMs intercept_time) {
   double n = 0;
   KahanSum sum_x, sum_y, sum_xy, sum_x2;
   const double init_y = s[0].v;
@@ -326,7 +326,7 @@ MaybeValue MadOverTime(const RangeCall& c) {
 }
 
 // Welford's algorithm with compensated sums.
-double Variance(std::span<const FPoint> s) {
+double Variance(const SampleSpan& s) {
   double count = 0, mean = 0, c_mean = 0, aux = 0, c_aux = 0;
   for (const auto& p : s) {
     count++;

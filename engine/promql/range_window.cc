@@ -20,6 +20,32 @@ size_t FirstAtOrAfter(std::span<const FPoint> floats, size_t n, TimestampMs boun
       floats.begin());
 }
 
+size_t FirstAfter(const SampleSpan& s, size_t n, TimestampMs bound) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (s.t(mid) > bound) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+size_t FirstAtOrAfter(const SampleSpan& s, size_t n, TimestampMs bound) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (s.t(mid) >= bound) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
 void ExtendWindow(std::span<const FPoint> floats, TimestampMs mint, TimestampMs maxt, bool smoothed,
                   std::vector<FPoint>& out) {
   out.clear();

@@ -8,6 +8,47 @@
 
 namespace tocsin::promql {
 
+// A run of samples in struct-of-arrays form (as the storage keeps them), so range functions
+// read the selected samples where they are instead of copying them.
+class SampleSpan {
+ public:
+  SampleSpan() = default;
+  SampleSpan(const TimestampMs* t, const double* v, size_t n) : t_(t), v_(v), n_(n) {}
+
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  FPoint operator[](size_t i) const { return FPoint{t_[i], v_[i]}; }
+  FPoint front() const { return (*this)[0]; }
+  FPoint back() const { return (*this)[n_ - 1]; }
+  TimestampMs t(size_t i) const { return t_[i]; }
+  double v(size_t i) const { return v_[i]; }
+  SampleSpan subspan(size_t from, size_t count) const {
+    return SampleSpan(t_ + from, v_ + from, count);
+  }
+
+  class Iterator {
+   public:
+    Iterator(const SampleSpan* s, size_t i) : s_(s), i_(i) {}
+    FPoint operator*() const { return (*s_)[i_]; }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const SampleSpan* s_;
+    size_t i_;
+  };
+  Iterator begin() const { return Iterator(this, 0); }
+  Iterator end() const { return Iterator(this, n_); }
+
+ private:
+  const TimestampMs* t_ = nullptr;
+  const double* v_ = nullptr;
+  size_t n_ = 0;
+};
+
 // Linear interpolation between a and b at time t. For counters, a drop from a to b is a
 // reset: the counter is taken to restart from 0 at a.
 inline double InterpolateAt(const FPoint& a, const FPoint& b, TimestampMs t, bool is_counter) {
@@ -26,7 +67,9 @@ void ExtendWindow(std::span<const FPoint> floats, TimestampMs mint, TimestampMs 
 
 // Index of the first point with t > bound among floats[0, n).
 size_t FirstAfter(std::span<const FPoint> floats, size_t n, TimestampMs bound);
+size_t FirstAfter(const SampleSpan& s, size_t n, TimestampMs bound);
 // Index of the first point with t >= bound among floats[0, n).
 size_t FirstAtOrAfter(std::span<const FPoint> floats, size_t n, TimestampMs bound);
+size_t FirstAtOrAfter(const SampleSpan& s, size_t n, TimestampMs bound);
 
 }  // namespace tocsin::promql
