@@ -22,6 +22,13 @@ struct SeriesSet {
   std::vector<double> v;
 
   size_t size() const { return labels.size(); }
+  // Empties the set, keeping the buffers' capacity.
+  void clear() {
+    labels.clear();
+    offsets.assign(1, 0);
+    t.clear();
+    v.clear();
+  }
   std::span<const TimestampMs> times(size_t i) const {
     return {t.data() + offsets[i], offsets[i + 1] - offsets[i]};
   }
@@ -38,6 +45,14 @@ class Querier {
   // those samples (both ends inclusive; left-open windows are the evaluator's business).
   virtual SeriesSet Select(std::span<const LabelMatcher> matchers, TimestampMs mint,
                            TimestampMs maxt) const = 0;
+  // The same series into `out`, replacing its contents but keeping its buffers, so that a
+  // caller that reuses `out` (the PromQL evaluator does) selects without allocating once they
+  // have grown. Unlike Select, the series come in the store's own order (Prometheus's evaluator
+  // does not sort its selections either). The default goes through Select.
+  virtual void SelectInto(std::span<const LabelMatcher> matchers, TimestampMs mint,
+                          TimestampMs maxt, SeriesSet& out) const {
+    out = Select(matchers, mint, maxt);
+  }
 
   // Sorted, unique label names / values of the series matching `matchers` (all series when
   // empty), for the HTTP API and the template functions.

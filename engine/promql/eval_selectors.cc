@@ -41,7 +41,9 @@ StepMatrix Evaluator::EvalVectorSelector(const VectorSelector& vs) {
   TimestampMs mint = ref_time(start_) - lookback + 1;
   TimestampMs maxt = ref_time(end_);
   if (vs.smoothed) maxt += lookback;
-  storage::SeriesSet ss = ctx_.querier.Select(vs.matchers, mint, maxt);
+  PooledSelection selection;
+  ctx_.querier.SelectInto(vs.matchers, mint, maxt, *selection);
+  storage::SeriesSet& ss = *selection;
 
   StepMatrix out;
   out.series.reserve(ss.size());
@@ -173,8 +175,8 @@ RangeSource Evaluator::LoadRange(const Expr& arg_expr, const std::string& func_n
   if (src.anchored || src.smoothed) mint -= lookback;
   if (src.smoothed) maxt += lookback;
   // The window is left-open: the sample at mint is not selected.
-  src.selected = ctx_.querier.Select(vs.matchers, mint + 1, maxt);
-  storage::SeriesSet& ss = src.selected;
+  ctx_.querier.SelectInto(vs.matchers, mint + 1, maxt, *src.selected);
+  storage::SeriesSet& ss = *src.selected;
 
   // Series with stale markers get a copy without them; the rest are read in place.
   struct Copied {

@@ -19,6 +19,7 @@
 #include "engine/promql/ast.h"
 #include "engine/promql/engine.h"
 #include "engine/promql/range_window.h"
+#include "engine/promql/selection_pool.h"
 #include "engine/promql/step_matrix.h"
 #include "engine/promql/value.h"
 #include "storage/querier.h"
@@ -65,11 +66,11 @@ struct RangeSource {
   bool smoothed = false;
   bool from_subquery = false;
   PosRange pos;                      // of the argument, for annotations
-  storage::SeriesSet selected;       // owns the samples read from the querier
+  PooledSelection selected;          // owns the samples read from the querier
   std::vector<TimestampMs> owned_t;  // owns copied samples
   std::vector<double> owned_v;
 
-  size_t num_samples() const { return selected.t.size() + owned_t.size(); }
+  size_t num_samples() const { return selected->t.size() + owned_t.size(); }
 };
 
 class Evaluator {

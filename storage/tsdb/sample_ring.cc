@@ -141,16 +141,14 @@ uint32_t SampleRing::CopyRange(TimestampMs mint, TimestampMs maxt, std::vector<T
   const uint32_t hi = maxt >= newest_time_ ? size_ : LowerBound(maxt + 1);
   if (lo >= hi) return 0;
   const uint32_t n = hi - lo;
-  const size_t at = ts.size();
-  ts.resize(at + n);
-  vs.resize(at + n);
   const uint32_t start = Physical(lo);
   const uint32_t first = std::min(n, capacity_ - start);
-  std::memcpy(ts.data() + at, times_ + start, first * sizeof(TimestampMs));
-  std::memcpy(vs.data() + at, values() + start, first * sizeof(double));
+  // insert() copies without first zero-filling the new elements, as resize() would.
+  ts.insert(ts.end(), times_ + start, times_ + start + first);
+  vs.insert(vs.end(), values() + start, values() + start + first);
   if (first < n) {
-    std::memcpy(ts.data() + at + first, times_, (n - first) * sizeof(TimestampMs));
-    std::memcpy(vs.data() + at + first, values(), (n - first) * sizeof(double));
+    ts.insert(ts.end(), times_, times_ + (n - first));
+    vs.insert(vs.end(), values(), values() + (n - first));
   }
   return n;
 }

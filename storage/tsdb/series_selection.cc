@@ -208,14 +208,28 @@ bool SeriesStore::LabelsLess(const Series& a, const Series& b) const {
 SeriesSet SeriesStore::Select(std::span<const LabelMatcher> matchers, TimestampMs mint,
                               TimestampMs maxt) const {
   SeriesSet out;
-  if (maxt < mint) return out;
+  SelectSeries(matchers, mint, maxt, /*sorted=*/true, out);
+  return out;
+}
+
+void SeriesStore::SelectInto(std::span<const LabelMatcher> matchers, TimestampMs mint,
+                             TimestampMs maxt, SeriesSet& out) const {
+  SelectSeries(matchers, mint, maxt, /*sorted=*/false, out);
+}
+
+void SeriesStore::SelectSeries(std::span<const LabelMatcher> matchers, TimestampMs mint,
+                               TimestampMs maxt, bool sorted, SeriesSet& out) const {
+  out.clear();
+  if (maxt < mint) return;
   std::shared_lock lock(index_mu_);
   const std::vector<SeriesId> ids = MatchingIds(matchers);
   std::vector<const Series*> matched;
   matched.reserve(ids.size());
   for (SeriesId id : ids) matched.push_back(FindById(id));
-  std::sort(matched.begin(), matched.end(),
-            [this](const Series* a, const Series* b) { return LabelsLess(*a, *b); });
+  if (sorted) {
+    std::sort(matched.begin(), matched.end(),
+              [this](const Series* a, const Series* b) { return LabelsLess(*a, *b); });
+  }
   out.labels.reserve(matched.size());
   out.offsets.reserve(matched.size() + 1);
   for (const Series* s : matched) {
@@ -228,7 +242,6 @@ SeriesSet SeriesStore::Select(std::span<const LabelMatcher> matchers, TimestampM
     out.labels.push_back(LabelsOf(*s));
     out.offsets.push_back(out.t.size());
   }
-  return out;
 }
 
 std::vector<std::string> SeriesStore::LabelNames(std::span<const LabelMatcher> matchers) const {

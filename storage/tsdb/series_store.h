@@ -102,6 +102,9 @@ class SeriesStore final : public Querier {
   // Querier. Series are sorted by label set; each has samples mint <= t <= maxt.
   SeriesSet Select(std::span<const LabelMatcher> matchers, TimestampMs mint,
                    TimestampMs maxt) const override;
+  // In series id (creation) order.
+  void SelectInto(std::span<const LabelMatcher> matchers, TimestampMs mint, TimestampMs maxt,
+                  SeriesSet& out) const override;
   std::vector<std::string> LabelNames(std::span<const LabelMatcher> matchers) const override;
   std::vector<std::string> LabelValues(const std::string& name,
                                        std::span<const LabelMatcher> matchers) const override;
@@ -122,6 +125,11 @@ class SeriesStore final : public Querier {
   const StoreOptions& options() const { return options_; }
 
  private:
+  // Select and SelectInto: the matching series with samples in [mint, maxt], sorted by label
+  // set or in id order.
+  void SelectSeries(std::span<const LabelMatcher> matchers, TimestampMs mint, TimestampMs maxt,
+                    bool sorted, SeriesSet& out) const;
+
   friend class Appender;
   struct StagedSample {
     SeriesRef ref;
