@@ -6,33 +6,43 @@ namespace tocsin::promql {
 
 namespace {
 
-// A query holds few selections at once; buffers beyond this size are not worth keeping.
-constexpr size_t kMaxPooled = 8;
-constexpr size_t kMaxPooledSamples = size_t{4} << 20;  // 64 MiB of samples
+// A query holds few selections at once, so a few pooled sets cover it. The pool's buffers are
+// bounded in total so that one huge query does not leave a thread holding its memory for good:
+// 2M samples are 32 MiB of time and value buffers.
+constexpr size_t kMaxPooledSets = 8;
+constexpr size_t kMaxPooledSamples = size_t{2} << 20;
 
-std::vector<std::unique_ptr<storage::SeriesSet>>& Pool() {
-  thread_local std::vector<std::unique_ptr<storage::SeriesSet>> pool;
+struct Pool {
+  std::vector<std::unique_ptr<storage::SeriesSet>> sets;
+  size_t samples = 0;  // sum of the pooled sets' sample capacities
+};
+
+Pool& ThreadPool() {
+  thread_local Pool pool;
   return pool;
 }
 
 }  // namespace
 
 PooledSelection::PooledSelection() {
-  auto& pool = Pool();
-  if (pool.empty()) {
+  Pool& pool = ThreadPool();
+  if (pool.sets.empty()) {
     set_ = std::make_unique<storage::SeriesSet>();
   } else {
-    set_ = std::move(pool.back());
-    pool.pop_back();
+    set_ = std::move(pool.sets.back());
+    pool.sets.pop_back();
+    pool.samples -= set_->t.capacity();
   }
 }
 
 PooledSelection::~PooledSelection() {
   if (!set_) return;
-  auto& pool = Pool();
-  if (pool.size() >= kMaxPooled || set_->t.capacity() > kMaxPooledSamples) return;
+  Pool& pool = ThreadPool();
+  const size_t capacity = set_->t.capacity();
+  if (pool.sets.size() >= kMaxPooledSets || pool.samples + capacity > kMaxPooledSamples) return;
   set_->clear();
-  pool.push_back(std::move(set_));
+  pool.samples += capacity;
+  pool.sets.push_back(std::move(set_));
 }
 
 }  // namespace tocsin::promql

@@ -13,7 +13,8 @@ class PooledSelection {
  public:
   // Takes an empty set from this thread's pool, or a new one.
   PooledSelection();
-  // Empties the set and returns it to the pool (unless the pool is full or the set very large).
+  // Empties the set and returns it to the pool, unless the pool already holds its maximum of
+  // sets or of buffered samples.
   ~PooledSelection();
   PooledSelection(PooledSelection&&) noexcept = default;
   PooledSelection& operator=(PooledSelection&&) noexcept = default;

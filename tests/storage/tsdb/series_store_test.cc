@@ -72,6 +72,27 @@ TEST_F(SeriesStoreTest, EqualityIntersectsAndResultIsSortedByLabels) {
   EXPECT_TRUE(Sel({M("nolabel", "=", "x")}).empty());
 }
 
+TEST_F(SeriesStoreTest, SelectIntoGivesSelectsSeriesInCreationOrderReusingTheSet) {
+  SeriesSet into;
+  std::vector<LabelMatcher> ms{M("__name__", "=", "http_requests_total")};
+  store_.SelectInto(ms, INT64_MIN, INT64_MAX, into);
+  std::vector<std::string> got;
+  for (const Labels& l : into.labels) got.push_back(l.to_string());
+  EXPECT_EQ(got, (std::vector<std::string>{kReqA, kReqB, kReqWeb, kReqNoJob}));
+  ASSERT_EQ(into.offsets.size(), 5u);
+  EXPECT_EQ(into.t.size(), 4u);
+  // A second selection replaces the first, offsets included.
+  std::vector<LabelMatcher> up{M("__name__", "=", "up")};
+  store_.SelectInto(up, INT64_MIN, INT64_MAX, into);
+  ASSERT_EQ(into.size(), 2u);
+  EXPECT_EQ(into.labels[0].to_string(), kUpA);
+  EXPECT_EQ(into.offsets, (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(into.values(1)[0], 1.0);
+  store_.SelectInto(up, 10, 5, into);  // an empty window empties the set
+  EXPECT_EQ(into.size(), 0u);
+  EXPECT_TRUE(into.t.empty());
+}
+
 TEST_F(SeriesStoreTest, SelectedLabelsCarryTheSameHashAsFreshlyBuiltOnes) {
   SeriesSet set = store_.Select({}, INT64_MIN, INT64_MAX);
   ASSERT_EQ(set.size(), 6u);
