@@ -65,7 +65,9 @@ class Server {
   // could not be loaded.
   static Result<std::unique_ptr<Server>> Start(boost::asio::io_context& io, ServerOptions options,
                                                Router router);
-  // Closes the listener and every connection at once.
+  // Closes the listener and every connection at once. The io_context must keep running until
+  // that is done (a run() that returns once it has no more work): connections hold sockets of
+  // the io_context and must not outlive it.
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -145,10 +145,20 @@ RawReply RawExchange(int port, const std::vector<std::string>& pieces,
   return reply;
 }
 
-IoThread::IoThread() : work_(io_.get_executor()), thread_([this] { io_.run(); }) {}
+IoThread::IoThread()
+    : work_(io_.get_executor()), thread_([this] {
+        io_.run();
+        finished_ = true;
+      }) {}
 
 IoThread::~IoThread() {
+  // Let the work still queued (connections a stopped server is closing) finish before the
+  // io_context goes, so nothing outlives it; stop it only if that takes too long.
   work_.reset();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!finished_ && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   io_.stop();
   thread_.join();
 }

@@ -3,6 +3,7 @@
 // runs an io_context, and a throwaway self-signed TLS certificate.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -69,6 +70,7 @@ class IoThread {
  private:
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::atomic<bool> finished_{false};
   std::thread thread_;
 };
 
