@@ -17,16 +17,20 @@ std::string_view MatchTypeString(MatchType t) {
   return "?";
 }
 
-Result<LabelMatcher> LabelMatcher::Make(MatchType type, std::string name, std::string value) {
+Result<LabelMatcher> LabelMatcher::Make(MatchType type, std::string name, std::string value,
+                                        RegexDialect dialect) {
   LabelMatcher m;
   m.type_ = type;
+  m.dialect_ = dialect;
   m.name_ = std::move(name);
   m.value_ = std::move(value);
   if (m.is_regex()) {
     RE2::Options opts;
     opts.set_log_errors(false);
-    // Anchored and with (?s) so '.' matches '\n', as Prometheus 3 compiles matchers.
-    auto re = std::make_shared<const RE2>("^(?s:" + m.value_ + ")$", opts);
+    // Anchored and with (?s) so '.' matches '\n', as Prometheus 3 compiles matchers;
+    // Alertmanager's labels.NewMatcher anchors without the flag.
+    const char* prefix = dialect == RegexDialect::kAlertmanager ? "^(?:" : "^(?s:";
+    auto re = std::make_shared<const RE2>(prefix + m.value_ + ")$", opts);
     if (!re->ok()) {
       return Error{"error parsing regexp: " + re->error()};
     }

@@ -45,5 +45,16 @@ TEST(MatcherTest, Printing) {
   EXPECT_EQ(M(MatchType::kNotRegexp, "a\"b").to_string(), R"(job!~"a\"b")");
 }
 
+TEST(MatcherTest, AlertmanagerDialectDotDoesNotMatchNewline) {
+  auto am = LabelMatcher::Make(MatchType::kRegexp, "a", "a.b", RegexDialect::kAlertmanager);
+  ASSERT_TRUE(am.ok());
+  EXPECT_FALSE(am->matches("a\nb"));
+  EXPECT_TRUE(am->matches("axb"));
+  EXPECT_FALSE(am->matches("axbc"));
+  EXPECT_EQ(am->dialect(), RegexDialect::kAlertmanager);
+  auto prom = LabelMatcher::Make(MatchType::kRegexp, "a", "a.b");
+  EXPECT_FALSE(am.value() == prom.value());
+}
+
 }  // namespace
 }  // namespace tocsin
