@@ -13,6 +13,11 @@ namespace tocsin::cli {
 // Exit code a subcommand asks main() to return (set by the run callbacks).
 int& ExitCode();
 
+// `tocsin check config FILE...` (amtool check-config).
+void RegisterCheckConfigCommand(CLI::App& app);
+// `tocsin config routes [show|test]` (amtool config routes).
+void RegisterConfigRoutesCommand(CLI::App& app);
+
 void RegisterHistoryCommand(CLI::App& app);
 
 // `tocsin test`: the group the test runners hang under (`tocsin test promql`, `tocsin test

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   CLI::App app{"tocsin: Prometheus-compatible alert rule evaluation and alert routing"};
   app.set_version_flag("--version", "tocsin 0.1.0");
   app.require_subcommand(1);
+  tocsin::cli::RegisterCheckConfigCommand(app);
+  tocsin::cli::RegisterConfigRoutesCommand(app);
   tocsin::cli::RegisterHistoryCommand(app);
   tocsin::cli::RegisterQueryCommand(app);
   tocsin::cli::RegisterTestPromqlCommand(app);
