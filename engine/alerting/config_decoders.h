@@ -41,7 +41,13 @@ struct UnsetOptionals {
 struct IntegrationDraftBase {
   SourcePos pos;
   std::string label;  // "email_configs[0]"
+  // Unset variables referenced inside this integration: `${VAR:-}` ones (which switch it off
+  // when they leave its destination empty) and `${VAR}` ones (an error if the receiver is used).
   UnsetOptionals unset;
+  UnsetOptionals unset_required;
+  size_t optional_begin = 0;
+  size_t required_begin = 0;
+  bool decoded = false;  // the lists above are complete
   bool disabled = false;
   std::string disabled_reason;
 };

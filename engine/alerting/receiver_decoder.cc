@@ -23,24 +23,39 @@ std::string CanonicalHeaderKey(const std::string& s) {
   return out;
 }
 
+void CollectUnset(const Decoder& d, IntegrationDraftBase& draft) {
+  if (draft.decoded) return;
+  draft.unset.AddRange(d, draft.optional_begin, d.unset_optional().size());
+  for (size_t i = draft.required_begin; i < d.unset_required().size(); ++i) {
+    draft.unset_required.Add(d.unset_required()[i].name);
+  }
+}
+
 // Runs `decode` over an integration's node and records which unset optional variables it used.
 template <typename Draft, typename Fn>
 void DecodeIntegration(Decoder& d, const YAML::Node& n, Draft& draft, const std::string& label,
                        Fn&& decode) {
   draft.pos = d.Pos(n);
   draft.label = label;
-  const size_t begin = d.unset_optional().size();
+  draft.optional_begin = d.unset_optional().size();
+  draft.required_begin = d.unset_required().size();
   decode();
-  draft.unset.AddRange(d, begin, d.unset_optional().size());
+  CollectUnset(d, draft);
+  draft.decoded = true;
 }
 
 // A missing destination: switch the integration off when an unset `${VAR:-}` explains it,
 // otherwise fail as Alertmanager does.
+// An unset `${VAR}` also switches it off here; using such a receiver is an error reported later.
 void MissingOrDisable(Decoder& d, IntegrationDraftBase& draft, const UnsetOptionals& unset,
                       const std::string& message) {
-  if (unset.names.empty()) d.Fail(draft.pos, message);
+  CollectUnset(d, draft);
+  UnsetOptionals all = draft.unset_required;
+  for (const std::string& name : unset.names) all.Add(name);
+  for (const std::string& name : draft.unset.names) all.Add(name);
+  if (all.names.empty()) d.Fail(draft.pos, message);
   draft.disabled = true;
-  draft.disabled_reason = unset.Reason();
+  draft.disabled_reason = all.Reason();
 }
 
 // ---- Slack.

@@ -268,7 +268,9 @@ std::optional<std::string> Decoder::OptString(const YAML::Node& n) {
   if (!e.ok()) Fail(n, e.message());
   for (const std::string& name : e->unset_required) unset_required_.push_back({name, Pos(n)});
   for (const std::string& name : e->unset_optional) unset_optional_.push_back({name, Pos(n)});
-  if (e->empty_reference && e->unset_required.empty()) return std::nullopt;
+  // A value built on an unset `${VAR}` is not usable: it reads as not set, and using the
+  // receiver it is in is an error reported by the loader.
+  if (!e->unset_required.empty() || e->empty_reference) return std::nullopt;
   return std::move(e->value);
 }
 

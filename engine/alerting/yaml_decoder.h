@@ -81,7 +81,8 @@ class Decoder {
 
   // ---- Scalars. A wrong kind records a type error and yields the zero value.
   // Strings take any scalar as written; null is "". When environment expansion is on, an
-  // unset optional reference that leaves the whole value empty yields nullopt ("not set").
+  // unset optional reference that leaves the whole value empty, or any unset `${VAR}`, yields
+  // nullopt ("not set").
   std::optional<std::string> OptString(const YAML::Node& n);
   std::string String(const YAML::Node& n) { return OptString(n).value_or(""); }
   bool Bool(const YAML::Node& n);
