@@ -187,7 +187,8 @@ void RegistryCollector::AppendSample(const prometheus::MetricFamily& family,
     // Refused before: say why again (this path is rare; nothing is kept for it).
     Result<Labels> labels = BuildLabels(family, metric, sample);
     result.first_invalid =
-        labels.ok() ? "series " + labels->to_string() + " refused by the store" : labels.message();
+        labels.ok() ? std::string("series ") + labels->to_string() + " refused by the store"
+                    : labels.message();
   }
   slot->seen_in = collection_;
   slot->t = t;
@@ -208,7 +209,7 @@ Result<Labels> RegistryCollector::BuildLabels(const prometheus::MetricFamily& fa
     labels.push_back(
         Label{std::string(BoundLabelName(sample.label)), BoundLabelValue(sample.bound)});
   }
-  auto where = [&] { return "series " + GoQuote(name) + ": "; };
+  auto where = [&] { return std::string("series ") + GoQuote(name) + ": "; };
   if (name.empty() || !IsValidUtf8(name)) return Error{where() + "invalid metric name"};
   // The text exposition of a repeated label name would fail the whole scrape; here only the
   // series is refused.

@@ -83,18 +83,19 @@ Result<IncidentSchedule> IncidentSchedule::Make(std::vector<Incident> incidents,
   DurationMs last_end = 0;
   for (const Incident& i : incidents) {
     if (i.start < 0 || i.duration < 0) {
-      return Error{"incident " + std::string(Describe(i.kind).name) +
+      return Error{std::string("incident ") + std::string(Describe(i.kind).name) +
                    ": start and duration must not be negative"};
     }
     last_end = std::max(last_end, i.end());
   }
   if (cycle < 0) return Error{"cycle must not be negative"};
   if (cycle > 0 && cycle < last_end) {
-    return Error{"cycle " + FormatDuration(cycle) +
+    return Error{std::string("cycle ") + FormatDuration(cycle) +
                  " is shorter than the schedule, which ends at " + FormatDuration(last_end)};
   }
   if (cycle > 0 && !incidents.empty() && incidents.back().start >= cycle) {
-    return Error{"cycle " + FormatDuration(cycle) + " ends before the last incident starts"};
+    return Error{std::string("cycle ") + FormatDuration(cycle) +
+                 " ends before the last incident starts"};
   }
   IncidentSchedule s;
   s.incidents_ = std::move(incidents);
@@ -129,8 +130,8 @@ Result<IncidentSchedule> IncidentSchedule::Parse(std::string_view text) {
     const std::string_view entry = Trim(raw, &skipped);
     const size_t column = item_start + skipped + 1;
     auto fail = [&](size_t offset, const std::string& message) -> Error {
-      return Error{"item " + std::to_string(item) + " (\"" + std::string(entry) + "\"), column " +
-                   std::to_string(column + offset) + ": " + message};
+      return Error{std::string("item ") + std::to_string(item) + " (\"" + std::string(entry) +
+                   "\"), column " + std::to_string(column + offset) + ": " + message};
     };
     if (entry.empty()) return fail(0, "empty item");
     if (entry.starts_with("cycle=")) {
@@ -148,8 +149,8 @@ Result<IncidentSchedule> IncidentSchedule::Parse(std::string_view text) {
         if (candidate.name == name) info = &candidate;
       }
       if (info == nullptr) {
-        return fail(0,
-                    "unknown incident \"" + std::string(name) + "\" (known: " + KnownNames() + ")");
+        return fail(0, std::string("unknown incident \"") + std::string(name) +
+                           "\" (known: " + KnownNames() + ")");
       }
       const size_t plus = entry.find('+', at);
       const std::string_view start_text = entry.substr(at + 1, plus - at - 1);
@@ -174,10 +175,17 @@ std::string IncidentSchedule::ToString() const {
   for (const Incident& i : incidents_) {
     if (!out.empty()) out += ",";
     out += Describe(i.kind).name;
-    out += "@" + FormatDuration(i.start);
-    if (i.duration > 0) out += "+" + FormatDuration(i.duration);
+    out += '@';
+    out += FormatDuration(i.start);
+    if (i.duration > 0) {
+      out += '+';
+      out += FormatDuration(i.duration);
+    }
   }
-  if (cycle_ > 0) out += ",cycle=" + FormatDuration(cycle_);
+  if (cycle_ > 0) {
+    out += ",cycle=";
+    out += FormatDuration(cycle_);
+  }
   return out;
 }
 

@@ -57,7 +57,10 @@ void ListIncidents() {
   std::printf("incident kinds (write them as <kind>@<start>[+<duration>]):\n");
   for (const auto& info : tocsin::edge::AllIncidents()) {
     std::string alerts;
-    for (auto a : info.intended_alerts) alerts += (alerts.empty() ? "" : ", ") + std::string(a);
+    for (auto a : info.intended_alerts) {
+      if (!alerts.empty()) alerts += ", ";
+      alerts += a;
+    }
     std::printf("  %-16s default duration %-4s fires %s\n    %s\n", std::string(info.name).c_str(),
                 tocsin::FormatDuration(info.default_duration).c_str(), alerts.c_str(),
                 std::string(info.description).c_str());

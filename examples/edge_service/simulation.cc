@@ -137,11 +137,11 @@ void Simulation::NoteIncidents(DurationMs from, DurationMs to) {
   const IncidentSchedule& schedule = options_.schedule;
   for (const IncidentInfo& info : AllIncidents()) {
     if (schedule.StartsWithin(info.kind, from, to)) {
-      events_.push_back(
-          {to, "incident " + std::string(info.name) + " starts: " + std::string(info.description)});
+      events_.push_back({to, std::string("incident ") + std::string(info.name) +
+                                 " starts: " + std::string(info.description)});
     }
     if (schedule.EndsWithin(info.kind, from, to)) {
-      events_.push_back({to, "incident " + std::string(info.name) + " ends"});
+      events_.push_back({to, std::string("incident ") + std::string(info.name) + " ends"});
     }
   }
 }

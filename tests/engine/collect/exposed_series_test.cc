@@ -38,7 +38,8 @@ std::vector<std::string> Describe(const prometheus::MetricFamily& family) {
     ForEachExposedSample(family, metric, [&](const ExposedSample& s) {
       std::string line = family.name + std::string(SuffixText(s.suffix));
       if (s.label != BoundLabel::kNone) {
-        line += "{" + std::string(BoundLabelName(s.label)) + "=" + BoundLabelValue(s.bound) + "}";
+        line += std::string("{") + std::string(BoundLabelName(s.label)) + "=" +
+                BoundLabelValue(s.bound) + "}";
       }
       out.push_back(line + " " + std::to_string(static_cast<int>(s.value)));
     });
@@ -89,7 +90,8 @@ TEST(ForEachExposedSampleTest, ScalarTypesExposeTheirOwnValue) {
     const int expected = type == prometheus::MetricType::Counter ? 1
                          : type == prometheus::MetricType::Gauge ? 2
                                                                  : 3;
-    EXPECT_EQ(Describe(family), std::vector<std::string>{"x " + std::to_string(expected)});
+    EXPECT_EQ(Describe(family),
+              std::vector<std::string>{std::string("x ") + std::to_string(expected)});
   }
 }
 
