@@ -38,7 +38,6 @@ std::string FormatSampleValue(double v) {
 
 std::string FormatOffsetTime(TimestampMs t) {
   if (t >= 0) return FormatDuration(t);
-  // Appending (not "-" + string) also sidesteps a GCC 12 -Wrestrict false positive.
   std::string out = "-";
   out += FormatDuration(-t);
   return out;
