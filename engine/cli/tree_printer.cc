@@ -4,6 +4,9 @@ namespace tocsin::cli {
 namespace {
 
 constexpr int kIndent = 3;
+// amtool's tree library draws the vertical guide followed by two no-break spaces and a space;
+// copy-pasted trees keep their shape in tools that collapse ordinary spaces.
+constexpr const char* kGuide = "│\u00a0\u00a0 ";
 
 // `last_at_level[i]` tells whether the ancestor at depth i was the last of its siblings, which
 // decides between a vertical guide and blank space in front of deeper lines.
@@ -13,12 +16,12 @@ void RenderChildren(const std::vector<TreeNode>& nodes, std::vector<bool>& last_
     const bool last = i + 1 == nodes.size();
     std::string prefix;
     for (bool ended : last_at_level)
-      prefix += ended ? std::string(kIndent + 1, ' ') : "│" + std::string(kIndent, ' ');
+      prefix += ended ? std::string(kIndent + 1, ' ') : std::string(kGuide);
     out += prefix + (last ? "└── " : "├── ");
     // A multi-line value continues under its own guide.
     const std::string& v = nodes[i].value;
     const std::string pad =
-        prefix + (last ? std::string(kIndent + 1, ' ') : "│" + std::string(kIndent, ' '));
+        prefix + (last ? std::string(kIndent + 1, ' ') : std::string(kGuide));
     for (size_t pos = 0;;) {
       const size_t nl = v.find('\n', pos);
       out += v.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);

@@ -1,5 +1,5 @@
 // Text trees drawn like the xlab/treeprint package that amtool uses (`.` at the top, then
-// `├── `, `└── ` and `│   ` guides), so `tocsin config routes` prints what amtool prints.
+// `├── `, `└── ` and `│` guides with no-break spaces), so `tocsin config routes` prints what amtool prints.
 #pragma once
 
 #include <string>
