@@ -8,6 +8,7 @@
 
 #include "engine/alerting/config_loader.h"
 #include "engine/alerting/route_tree.h"
+#include "tests/support/alertmanager_conformance_files.h"
 
 namespace tocsin::alerting {
 namespace {
@@ -20,28 +21,8 @@ Result<Config> Load(const std::string& name) {
   return LoadConfigFile(kDir + name, o);
 }
 
-const std::set<std::string> kValid = {
-    "conf.good.yml",
-    "conf.empty-fields.yml",
-    "conf.group-by-all.yml",
-    "conf.http-config.good.yml",
-    "conf.smtp-no-username-or-password.yml",
-    "conf.smtp-password-global-and-local.yml",
-    "conf.sns-topic-arn.yml",
-    "conf.mattermost-default-webhook-url.yml",
-    "conf.mattermost-default-webhook-url-file.yml",
-    "conf.opsgenie-default-apikey.yml",
-    "conf.opsgenie-default-apikey-file.yml",
-    "conf.rocketchat-default-token.yml",
-    "conf.rocketchat-default-token-file.yml",
-    "conf.slack-default-api-url-file.yml",
-    "conf.slack-default-app-token.yml",
-    "conf.telegram-default-bot-token.yml",
-    "conf.telegram-default-bot-token-file.yml",
-    "conf.victorops-default-apikey.yml",
-    "conf.victorops-default-apikey-file.yml",
-    "conf.wechat-default-api-secret-file.yml",
-};
+const std::set<std::string> kValid(test::ValidAlertmanagerConformanceFiles().begin(),
+                                   test::ValidAlertmanagerConformanceFiles().end());
 
 const std::map<std::string, std::string> kInvalid = {
     {"conf.smtp-both-password-and-file.yml",

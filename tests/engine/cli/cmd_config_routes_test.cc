@@ -28,6 +28,7 @@
 #include <sstream>
 
 #include "engine/alerting/config_loader.h"
+#include "tests/support/alertmanager_conformance_files.h"
 #include "tests/support/subprocess.h"
 
 namespace tocsin::cli {
@@ -41,33 +42,17 @@ const std::string kAmtool = "/usr/bin/amtool";
 const std::string kTocsin = std::string(TOCSIN_BINARY_DIR) + "/engine/cli/tocsin";
 const fs::path kConformance = fs::path(TOCSIN_SHARED_DIR) / "conformance/alertmanager-config";
 
-// The files of the conformance set that Alertmanager 0.34 accepts (config_conformance_test.cc
-// checks that split); the rest are rejected by both tools and have no routing to compare.
-const std::vector<std::string> kValidConformanceFiles = {
-    "conf.good.yml",
-    "conf.empty-fields.yml",
-    "conf.group-by-all.yml",
-    "conf.http-config.good.yml",
-    "conf.smtp-no-username-or-password.yml",
-    "conf.smtp-password-global-and-local.yml",
-    "conf.sns-topic-arn.yml",
-    "conf.mattermost-default-webhook-url.yml",
-    "conf.mattermost-default-webhook-url-file.yml",
-    "conf.opsgenie-default-apikey.yml",
-    "conf.opsgenie-default-apikey-file.yml",
-    "conf.rocketchat-default-token.yml",
-    "conf.rocketchat-default-token-file.yml",
-    "conf.slack-default-api-url-file.yml",
-    "conf.slack-default-app-token.yml",
-    "conf.telegram-default-bot-token.yml",
-    "conf.telegram-default-bot-token-file.yml",
-    "conf.victorops-default-apikey.yml",
-    "conf.victorops-default-apikey-file.yml",
-    "conf.wechat-default-api-secret-file.yml",
-    "cli-testdata/conf.good.yml",
-    "cli-testdata/conf.routing.yml",
-    "cli-testdata/conf.routing-reverted.yml",
-};
+// The files of the conformance set that Alertmanager 0.34 accepts, and amtool's own routing test
+// data; the rest are rejected by both tools and have no routing to compare.
+std::vector<std::string> ConformanceFilesWithRoutes() {
+  std::vector<std::string> files = test::ValidAlertmanagerConformanceFiles();
+  files.insert(files.end(), {
+                                "cli-testdata/conf.good.yml",
+                                "cli-testdata/conf.routing.yml",
+                                "cli-testdata/conf.routing-reverted.yml",
+                            });
+  return files;
+}
 
 class ScratchDir {
  public:
@@ -134,7 +119,8 @@ void ExpectSameAsAmtool(const fs::path& ours, const fs::path& theirs,
   const ProcessResult got = RunProcess(tocsin);
   ASSERT_FALSE(want.timed_out || got.timed_out) << Describe(amtool, want) << Describe(tocsin, got);
   ASSERT_NE(want.exit_code, -1) << "cannot run " << kAmtool << " (package prometheus-alertmanager)";
-  EXPECT_EQ(got.exit_code, want.exit_code) << Describe(amtool, want) << "\n" << Describe(tocsin, got);
+  EXPECT_EQ(got.exit_code, want.exit_code) << Describe(amtool, want) << "\n"
+                                           << Describe(tocsin, got);
   EXPECT_EQ(got.out, want.out) << Describe(amtool, want) << "\n" << Describe(tocsin, got);
   if (!full_output) {
     EXPECT_NE(want.exit_code, 0) << Describe(amtool, want);
@@ -223,7 +209,7 @@ size_t CountRoutes(const YAML::Node& route) {
 TEST(ConfigRoutesReferenceTest, ConformanceConfigurations) {
   ScratchDir scratch;
   size_t runs = 0;
-  for (const std::string& name : kValidConformanceFiles) {
+  for (const std::string& name : ConformanceFilesWithRoutes()) {
     SCOPED_TRACE(name);
     const fs::path file = kConformance / name;
     const fs::path projection =
@@ -246,20 +232,34 @@ TEST(ConfigRoutesReferenceTest, ExampleConfiguration) {
   const fs::path example = fs::path(TOCSIN_SOURCE_DIR) / "examples/alertmanager.yml";
   const fs::path projection = scratch.Write("example.routing.yml", RoutingProjection(example));
   const std::vector<std::pair<std::string, std::string>> alerts = {
-      {"CriticalQueueLatency", "queue"}, {"HighQueueLatency", "queue"},
-      {"CriticalQueueBacklog", "queue"}, {"HighQueueBacklog", "queue"},
-      {"CriticalQueueErrorRate", "queue"}, {"HighQueueErrorRate", "queue"},
-      {"HighDLQMessages", "queue"}, {"QueueProcessingStopped", "queue"},
-      {"CriticalDeliveryRate", "analytics"}, {"LowDeliveryRate", "analytics"},
-      {"HighResponseTime", "analytics"}, {"HighHandoffRate", "analytics"},
-      {"LowReadRate", "analytics"}, {"NoActiveInstances", "whatsapp"},
-      {"HighWhatsAppAPILatency", "whatsapp"}, {"WhatsAppAPIErrors", "whatsapp"},
-      {"WhatsAppRateLimitHit", "whatsapp"}, {"WhatsAppWebhooksStopped", "whatsapp"},
-      {"HighRedisLatency", "redis"}, {"RedisConnectionPoolExhausted", "redis"},
-      {"RedisDown", "redis"}, {"CriticalMemoryUsage", "system"},
-      {"HighMemoryUsage", "system"}, {"HighEventLoopLag", "system"},
-      {"HighCPUUsage", "system"}, {"HighDiskUsage", "system"},
-      {"NoConversionsToday", "business"}, {"LowLeadCaptureRate", "business"},
+      {"CriticalQueueLatency", "queue"},
+      {"HighQueueLatency", "queue"},
+      {"CriticalQueueBacklog", "queue"},
+      {"HighQueueBacklog", "queue"},
+      {"CriticalQueueErrorRate", "queue"},
+      {"HighQueueErrorRate", "queue"},
+      {"HighDLQMessages", "queue"},
+      {"QueueProcessingStopped", "queue"},
+      {"CriticalDeliveryRate", "analytics"},
+      {"LowDeliveryRate", "analytics"},
+      {"HighResponseTime", "analytics"},
+      {"HighHandoffRate", "analytics"},
+      {"LowReadRate", "analytics"},
+      {"NoActiveInstances", "whatsapp"},
+      {"HighWhatsAppAPILatency", "whatsapp"},
+      {"WhatsAppAPIErrors", "whatsapp"},
+      {"WhatsAppRateLimitHit", "whatsapp"},
+      {"WhatsAppWebhooksStopped", "whatsapp"},
+      {"HighRedisLatency", "redis"},
+      {"RedisConnectionPoolExhausted", "redis"},
+      {"RedisDown", "redis"},
+      {"CriticalMemoryUsage", "system"},
+      {"HighMemoryUsage", "system"},
+      {"HighEventLoopLag", "system"},
+      {"HighCPUUsage", "system"},
+      {"HighDiskUsage", "system"},
+      {"NoConversionsToday", "business"},
+      {"LowLeadCaptureRate", "business"},
       {"HighValueSale", "business"},
   };
   const char* severities[] = {"critical", "warning", "info"};
@@ -273,9 +273,9 @@ TEST(ConfigRoutesReferenceTest, ExampleConfiguration) {
                                  {"severity", severities[i++ % 3]}}));
   }
   // Quoting as amtool takes it, and values no route expects.
-  ExpectSameAsAmtool(example, projection,
-                     {"test", "alertname=\"Queue backlog\"", "severity=\"critical\"",
-                      "component=business"});
+  ExpectSameAsAmtool(
+      example, projection,
+      {"test", "alertname=\"Queue backlog\"", "severity=\"critical\"", "component=business"});
   ExpectSameAsAmtool(example, projection, {"test", "severity=page", "component="});
   // Only `=` is allowed, and a label must parse.
   ExpectSameAsAmtool(example, projection, {"test", "severity=~critical"}, false);
@@ -300,15 +300,16 @@ TEST(ConfigRoutesReferenceTest, TreeVerifyAndShow) {
   ExpectSameAsAmtool(example, example_projection, {"test", "--tree", "alertname=Unknown"});
   ExpectSameAsAmtool(good, good_projection,
                      {"test", "--tree", "service=database", "owner2=team-X", "owner=team-Y"});
-  ExpectSameAsAmtool(good, good_projection, {"test", "--tree", "service=foo1", "severity=critical"});
+  ExpectSameAsAmtool(good, good_projection,
+                     {"test", "--tree", "service=foo1", "severity=critical"});
   ExpectSameAsAmtool(routing, routing_projection, {"test", "--tree", "test=2"});
 
   ExpectSameAsAmtool(example, example_projection,
                      {"test", "--verify.receivers=business-alerts,info-alerts",
                       "component=business", "severity=info"});
-  ExpectSameAsAmtool(example, example_projection,
-                     {"test", "--verify.receivers=info-alerts", "component=business",
-                      "severity=info"});
+  ExpectSameAsAmtool(
+      example, example_projection,
+      {"test", "--verify.receivers=info-alerts", "component=business", "severity=info"});
   ExpectSameAsAmtool(routing, routing_projection,
                      {"test", "--verify.receivers=test1,test2", "test=2"});
   ExpectSameAsAmtool(routing, routing_projection,
@@ -374,19 +375,28 @@ class TreeGenerator {
   std::string MatcherEntry() {
     const std::string n = Name();
     switch (Pick(10)) {
-      case 0: return n + "=\"" + Value(n) + "\"";
-      case 1: return n + "=" + Value(n);
-      case 2: return n + "!=\"" + Value(n) + "\"";
-      case 3: return n + "=~\"" + Alternation(n) + "\"";
-      case 4: return n + "!~\"" + Alternation(n) + "\"";
-      case 5: return n + " =~ \"" + Value(n).substr(0, 1) + ".*\"";
-      case 6: return n + (OneIn(2) ? "=\"\"" : "!=\"\"");
-      case 7: return n + "=~\".+\"";
+      case 0:
+        return n + "=\"" + Value(n) + "\"";
+      case 1:
+        return n + "=" + Value(n);
+      case 2:
+        return n + "!=\"" + Value(n) + "\"";
+      case 3:
+        return n + "=~\"" + Alternation(n) + "\"";
+      case 4:
+        return n + "!~\"" + Alternation(n) + "\"";
+      case 5:
+        return n + " =~ \"" + Value(n).substr(0, 1) + ".*\"";
+      case 6:
+        return n + (OneIn(2) ? "=\"\"" : "!=\"\"");
+      case 7:
+        return n + "=~\".+\"";
       case 8: {
         const std::string m = Name();
         return "{" + n + "=\"" + Value(n) + "\", " + m + "!~\"" + Alternation(m) + "\"}";
       }
-      default: return n + "=~" + Value(n) + "|x";
+      default:
+        return n + "=~" + Value(n) + "|x";
     }
   }
 
@@ -400,7 +410,8 @@ class TreeGenerator {
     }
     if (OneIn(4)) {
       const std::string n = Name();
-      body += "match_re:\n  " + n + ": '" + (OneIn(2) ? "^(" + Alternation(n) + ")$" : Alternation(n)) + "'\n";
+      body += "match_re:\n  " + n + ": '" +
+              (OneIn(2) ? "^(" + Alternation(n) + ")$" : Alternation(n)) + "'\n";
     }
     if (!OneIn(4)) {
       body += "matchers:\n";
