@@ -1,0 +1,207 @@
+#include "engine/alerting/inhibitor.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace tocsin::alerting {
+namespace {
+
+Matchers BuildMatchers(const std::map<std::string, std::string>& match,
+                       const std::map<std::string, std::string>& match_re,
+                       const Matchers& matchers) {
+  Matchers out;
+  for (const auto& [name, value] : match) {
+    if (auto m = MakeMatcher(MatchType::kEqual, name, value); m.ok()) out.push_back(*m);
+  }
+  for (const auto& [name, value] : match_re) {
+    // As the route's legacy match_re: the configuration's already anchored expression is
+    // anchored once more by the matcher.
+    if (auto m = MakeMatcher(MatchType::kRegexp, name, "^(?:" + value + ")$"); m.ok()) {
+      out.push_back(*m);
+    }
+  }
+  out.insert(out.end(), matchers.begin(), matchers.end());
+  return out;
+}
+
+constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
+
+void FnvAdd(uint64_t& h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= kFnvPrime;
+  }
+  h ^= 0xff;
+  h *= kFnvPrime;
+}
+
+}  // namespace
+
+struct Inhibitor::Rule {
+  std::string description;
+  Matchers source;
+  Matchers target;
+  std::vector<std::string> equal;  // sorted, unique
+  std::unordered_map<uint64_t, AlertPtr> sources;
+  // Hash of the equal labels' values -> fingerprints of the sources with those values.
+  std::unordered_map<uint64_t, std::vector<uint64_t>> index;
+
+  uint64_t EqualHash(const Labels& labels) const {
+    uint64_t h = kFnvOffset;
+    for (const std::string& name : equal) FnvAdd(h, labels.get(name));
+    return h;
+  }
+  bool EqualValues(const Labels& a, const Labels& b) const {
+    for (const std::string& name : equal) {
+      if (a.get(name) != b.get(name)) return false;
+    }
+    return true;
+  }
+};
+
+Matchers InhibitSourceMatchers(const InhibitRuleConfig& rule) {
+  return BuildMatchers(rule.source_match, rule.source_match_re, rule.source_matchers);
+}
+
+Matchers InhibitTargetMatchers(const InhibitRuleConfig& rule) {
+  return BuildMatchers(rule.target_match, rule.target_match_re, rule.target_matchers);
+}
+
+Inhibitor::Inhibitor(const std::vector<InhibitRuleConfig>& rules) {
+  rules_.reserve(rules.size());
+  for (const InhibitRuleConfig& cfg : rules) {
+    Rule r;
+    r.source = InhibitSourceMatchers(cfg);
+    r.target = InhibitTargetMatchers(cfg);
+    r.equal = cfg.equal;
+    std::sort(r.equal.begin(), r.equal.end());
+    r.equal.erase(std::unique(r.equal.begin(), r.equal.end()), r.equal.end());
+    if (!cfg.name.empty()) {
+      r.description = cfg.name;
+    } else {
+      Matchers s = r.source, t = r.target;
+      SortMatchers(s);
+      SortMatchers(t);
+      r.description = FormatMatchers(s) + " inhibits " + FormatMatchers(t);
+      if (!r.equal.empty()) {
+        r.description += " on [";
+        for (size_t i = 0; i < r.equal.size(); ++i) {
+          r.description += (i ? ", " : "") + r.equal[i];
+        }
+        r.description += "]";
+      }
+    }
+    rules_.push_back(std::move(r));
+  }
+}
+
+Inhibitor::~Inhibitor() = default;
+
+void Inhibitor::OnAlertsStored(std::span<const AlertPtr> alerts) {
+  if (rules_.empty()) return;
+  std::unique_lock lock(mu_);
+  for (Rule& r : rules_) {
+    for (const AlertPtr& a : alerts) {
+      if (!MatchesAll(r.source, a->labels)) continue;
+      const uint64_t fp = a->fingerprint();
+      auto [it, inserted] = r.sources.try_emplace(fp, a);
+      if (inserted) {
+        r.index[r.EqualHash(a->labels)].push_back(fp);
+      } else {
+        it->second = a;
+      }
+    }
+  }
+}
+
+void Inhibitor::OnAlertsDeleted(std::span<const AlertPtr> alerts) {
+  if (rules_.empty()) return;
+  std::unique_lock lock(mu_);
+  for (Rule& r : rules_) {
+    for (const AlertPtr& a : alerts) {
+      const uint64_t fp = a->fingerprint();
+      auto it = r.sources.find(fp);
+      // Only the copy we cache goes: a newer copy stored since stays.
+      if (it == r.sources.end() || it->second != a) continue;
+      r.sources.erase(it);
+      auto ix = r.index.find(r.EqualHash(a->labels));
+      if (ix != r.index.end()) {
+        std::erase(ix->second, fp);
+        if (ix->second.empty()) r.index.erase(ix);
+      }
+    }
+  }
+}
+
+std::optional<Inhibition> Inhibitor::Mutes(const Labels& labels, TimestampMs now) const {
+  std::shared_lock lock(mu_);
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& r = rules_[i];
+    if (r.sources.empty() || !MatchesAll(r.target, labels)) continue;
+    auto ix = r.index.find(r.EqualHash(labels));
+    if (ix == r.index.end()) continue;
+    const bool two_sided = MatchesAll(r.source, labels);
+    const Alert* best = nullptr;
+    for (uint64_t fp : ix->second) {
+      const Alert* src = r.sources.at(fp).get();
+      if (src->ResolvedAt(now)) continue;
+      if (!r.EqualValues(src->labels, labels)) continue;  // a hash collision
+      if (two_sided && MatchesAll(r.target, src->labels)) continue;
+      // Alertmanager remembers the source that resolves last; report that one.
+      if (best == nullptr || src->ends_at > best->ends_at ||
+          (src->ends_at == best->ends_at && src->fingerprint() < best->fingerprint())) {
+        best = src;
+      }
+    }
+    if (best != nullptr) return Inhibition{i, best->fingerprint()};
+  }
+  return std::nullopt;
+}
+
+bool Inhibitor::IsSource(const Labels& labels) const {
+  for (const Rule& r : rules_) {
+    if (MatchesAll(r.source, labels)) return true;
+  }
+  return false;
+}
+
+void Inhibitor::GC(TimestampMs now) {
+  std::vector<AlertPtr> resolved;
+  {
+    std::shared_lock lock(mu_);
+    for (const Rule& r : rules_) {
+      for (const auto& [fp, a] : r.sources) {
+        if (a->ResolvedAt(now)) resolved.push_back(a);
+      }
+    }
+  }
+  if (!resolved.empty()) OnAlertsDeleted(resolved);
+}
+
+std::optional<TimestampMs> Inhibitor::NextTransition(TimestampMs now) const {
+  std::shared_lock lock(mu_);
+  std::optional<TimestampMs> next;
+  for (const Rule& r : rules_) {
+    for (const auto& [fp, a] : r.sources) {
+      if (a->ends_at > now && (!next || a->ends_at < *next)) next = a->ends_at;
+    }
+  }
+  return next;
+}
+
+size_t Inhibitor::rule_count() const {
+  return rules_.size();
+}
+
+const std::string& Inhibitor::RuleDescription(size_t rule) const {
+  return rules_.at(rule).description;
+}
+const Matchers& Inhibitor::SourceMatchers(size_t rule) const {
+  return rules_.at(rule).source;
+}
+const Matchers& Inhibitor::TargetMatchers(size_t rule) const {
+  return rules_.at(rule).target;
+}
+
+}  // namespace tocsin::alerting
