@@ -240,7 +240,10 @@ RouteConfig DecodeRoute(Decoder& d, const YAML::Node& n, const LoadOptions& opti
       r.active_time_intervals = d.StringList(v);
     else if (k == "continue")
       r.continue_matching = d.Bool(v);
-    else if (k == "routes") {
+    else if (k == "notify_resolved_on_mute") {
+      // tocsin's extension (docs/alerting.md); Alertmanager rejects the field.
+      if (!Decoder::IsNull(v)) r.notify_resolved_on_mute = d.Bool(v);
+    } else if (k == "routes") {
       d.List(v, "[]*config.Route", [&](size_t, const YAML::Node& child) {
         if (Decoder::IsNull(child)) {
           r.routes.emplace_back();  // a null child is an empty route, inheriting everything

@@ -56,6 +56,7 @@ void Inherit(const RouteConfig& cfg, RouteOptions& opts) {
   if (cfg.group_wait) opts.group_wait = *cfg.group_wait;
   if (cfg.group_interval) opts.group_interval = *cfg.group_interval;
   if (cfg.repeat_interval) opts.repeat_interval = *cfg.repeat_interval;
+  if (cfg.notify_resolved_on_mute) opts.notify_resolved_on_mute = *cfg.notify_resolved_on_mute;
   opts.mute_time_intervals = cfg.mute_time_intervals;
   opts.active_time_intervals = cfg.active_time_intervals;
 }

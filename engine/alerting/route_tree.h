@@ -37,6 +37,8 @@ struct RouteOptions {
   std::vector<std::string> active_time_intervals;
   // Route labels, merged down the tree (a child's value wins). Values may be templates.
   std::map<std::string, std::string> labels;
+  // tocsin's extension, inherited: see RouteConfig::notify_resolved_on_mute.
+  bool notify_resolved_on_mute = false;
 };
 
 class Route {

@@ -108,6 +108,9 @@ SilenceState Silence::StateAt(TimestampMs now) const {
 bool IsSilenceNotFound(const Error& e) {
   return e.message == kSilenceNotFound;
 }
+bool IsSilenceNotFound(const Status& s) {
+  return !s.ok() && s.message() == kSilenceNotFound;
+}
 
 Result<Matchers> CompileSilenceMatchers(const std::vector<SilenceMatcher>& matchers) {
   if (matchers.empty()) return Error{"matcher set 0 is empty"};

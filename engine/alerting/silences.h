@@ -63,6 +63,7 @@ struct Silence {
 // silence.ErrNotFound); the API answers 404 for it.
 inline constexpr std::string_view kSilenceNotFound = "silence not found";
 bool IsSilenceNotFound(const Error& e);
+bool IsSilenceNotFound(const Status& s);
 
 struct SilenceQuery {
   // States to return; empty = all.

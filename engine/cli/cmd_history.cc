@@ -99,8 +99,8 @@ Status Run(const HistoryOptions& o, std::ostream& out) {
       auto status = sqlite::ParseDeliveryStatus(s);
       if (!status) {
         return Error{"invalid --state \"" + s +
-                     "\" for --notifications: want success, retrying, failed or "
-                     "permanent_failure"};
+                     "\" for --notifications: want success, retrying, failed, "
+                     "permanent_failure, logged, skipped or refused"};
       }
       q.statuses.push_back(*status);
     }
@@ -158,7 +158,7 @@ void RegisterHistoryCommand(CLI::App& app) {
   cmd->add_option("--state", o->states,
                   "Only these states (repeatable or comma-separated): pending, firing, resolved, "
                   "inactive, silenced, unsilenced, inhibited, uninhibited; with --notifications: "
-                  "success, retrying, failed, permanent_failure")
+                  "success, retrying, failed, permanent_failure, logged, skipped, refused")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--receiver", o->receiver,
                   "Only alerts routed to this receiver (with --notifications: attempts to it)");

@@ -42,11 +42,14 @@ constexpr std::array<std::pair<HistoryKind, std::string_view>, 8> kHistoryKinds{
     {HistoryKind::kUninhibited, "uninhibited"},
 }};
 
-constexpr std::array<std::pair<DeliveryStatus, std::string_view>, 4> kDeliveryStatuses{{
+constexpr std::array<std::pair<DeliveryStatus, std::string_view>, 7> kDeliveryStatuses{{
     {DeliveryStatus::kSuccess, "success"},
     {DeliveryStatus::kRetrying, "retrying"},
     {DeliveryStatus::kFailed, "failed"},
     {DeliveryStatus::kPermanentFailure, "permanent_failure"},
+    {DeliveryStatus::kLogged, "logged"},
+    {DeliveryStatus::kSkipped, "skipped"},
+    {DeliveryStatus::kRefused, "refused"},
 }};
 
 }  // namespace

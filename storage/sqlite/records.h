@@ -94,9 +94,12 @@ enum class DeliveryStatus {
   kRetrying,          // failed, another attempt is scheduled
   kFailed,            // failed and given up (the group's interval ran out)
   kPermanentFailure,  // not retryable (e.g. HTTP 4xx other than 429)
+  kLogged,   // the receiver has no active integration: written to the log and history only
+  kSkipped,  // send_resolved is off and nothing fires: logged as sent without sending
+  kRefused,  // an integration tocsin does not implement (e.g. opsgenie_configs)
 };
-std::string_view DeliveryStatusName(
-    DeliveryStatus s);  // success, retrying, failed, permanent_failure
+// success, retrying, failed, permanent_failure, logged, skipped, refused
+std::string_view DeliveryStatusName(DeliveryStatus s);
 std::optional<DeliveryStatus> ParseDeliveryStatus(std::string_view s);
 
 // Identifies one integration of one receiver for one aggregation group: the key of
