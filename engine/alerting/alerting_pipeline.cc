@@ -13,10 +13,12 @@
 #include "engine/alerting/dispatcher.h"
 #include "engine/alerting/group_marker.h"
 #include "engine/alerting/inhibitor.h"
+#include "engine/alerting/integrations.h"
 #include "engine/alerting/notification_log.h"
 #include "engine/alerting/receiver_stage.h"
 #include "engine/alerting/state_writer.h"
 #include "engine/alerting/status_tracker.h"
+#include "notifiers/http_client.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace tocsin::alerting {
@@ -62,6 +64,7 @@ struct AlertingPipeline::Impl final : public AlertStoreListener {
   PipelineOptions options;
   Executor* flush_executor = nullptr;
   Executor* delivery_executor = nullptr;
+  std::unique_ptr<notifiers::HttpClient> own_http;  // outlives the integrations using it
 
   AlertStore store;
   Silences silences;
@@ -267,11 +270,17 @@ Result<std::unique_ptr<AlertingPipeline>> AlertingPipeline::Create(
   if (config == nullptr) return Error{"alerting pipeline: no configuration"};
   if (deps.store == nullptr) return Error{"alerting pipeline: no SQLite store"};
   if (deps.scheduler == nullptr) return Error{"alerting pipeline: no scheduler"};
-  if (!deps.integrations) {
-    return Error{"alerting pipeline: no integration builder"};
-  }
   auto impl = std::make_unique<Impl>(std::move(deps), std::move(options));
   Impl& p = *impl;
+  if (!p.deps.integrations) {
+    notifiers::HttpClient* http = p.deps.http;
+    if (http == nullptr) {
+      p.own_http = std::make_unique<notifiers::HttpClient>();
+      http = p.own_http.get();
+    }
+    IntegrationOptions io{http, p.options.external_url};
+    p.deps.integrations = [io](const Config& c) { return BuildIntegrations(c, io); };
+  }
   if (p.deps.flush_executor != nullptr) {
     p.flush_executor = p.deps.flush_executor;
   } else {

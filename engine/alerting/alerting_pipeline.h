@@ -39,6 +39,9 @@
 namespace tocsin::sqlite {
 class SqliteStore;
 }
+namespace tocsin::notifiers {
+class HttpClient;
+}
 
 namespace tocsin::alerting {
 
@@ -46,6 +49,8 @@ namespace tocsin::alerting {
 using IntegrationBuilder = std::function<Result<ReceiverIntegrations>(const Config& config)>;
 
 struct PipelineOptions {
+  // Alertmanager's --web.external-url: the base of the links in notifications.
+  std::string external_url = "http://localhost:9093";
   DurationMs dispatch_start_delay = 0;          // --dispatch.start-delay
   DurationMs retention = 120 * kHour;           // silences and notification log (--data.retention)
   DurationMs alert_gc_interval = 30 * kMinute;  // --alerts.gc-interval
@@ -65,7 +70,9 @@ struct PipelineDeps {
   Scheduler* scheduler = nullptr;         // required
   Executor* flush_executor = nullptr;     // nullptr: a pool of flush_threads
   Executor* delivery_executor = nullptr;  // nullptr: a pool of delivery_threads
-  IntegrationBuilder integrations;        // nullptr: BuildIntegrations (integrations.h)
+  // nullptr: BuildIntegrations (integrations.h) with `http` and options.external_url.
+  IntegrationBuilder integrations;
+  notifiers::HttpClient* http = nullptr;  // nullptr: one of the pipeline's own
 };
 
 // ---- What the API shows (Alertmanager's api/v2 models) ----
