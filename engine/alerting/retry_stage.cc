@@ -26,19 +26,15 @@ PendingNotification WithoutResolved(const PendingNotification& n) {
 Backoff::Backoff(BackoffPolicy policy, std::function<double()> uniform01)
     : policy_(policy),
       uniform01_(uniform01 ? std::move(uniform01) : DefaultUniform01),
-      current_(policy.initial_interval) {}
+      current_(static_cast<double>(policy.initial_interval)) {}
 
 DurationMs Backoff::Next() {
-  const double delta = policy_.randomization_factor * static_cast<double>(current_);
-  const double lo = static_cast<double>(current_) - delta;
-  const double hi = static_cast<double>(current_) + delta;
+  const double delta = policy_.randomization_factor * current_;
+  const double lo = current_ - delta;
+  const double hi = current_ + delta;
   const auto wait = static_cast<DurationMs>(lo + uniform01_() * (hi - lo + 1));
-  if (static_cast<double>(current_) >=
-      static_cast<double>(policy_.max_interval) / policy_.multiplier) {
-    current_ = policy_.max_interval;
-  } else {
-    current_ = static_cast<DurationMs>(static_cast<double>(current_) * policy_.multiplier);
-  }
+  const auto max = static_cast<double>(policy_.max_interval);
+  current_ = current_ >= max / policy_.multiplier ? max : current_ * policy_.multiplier;
   return wait;
 }
 

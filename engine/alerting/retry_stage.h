@@ -37,7 +37,7 @@ class Backoff {
  private:
   BackoffPolicy policy_;
   std::function<double()> uniform01_;
-  DurationMs current_;
+  double current_;  // ms; fractional, as Go's nanosecond durations effectively are
 };
 
 // What the delivery does after an attempt.
