@@ -550,6 +550,10 @@ std::shared_ptr<const Config> AlertingPipeline::config() const {
   return impl_->Current()->config;
 }
 
+TimestampMs AlertingPipeline::now() const {
+  return impl_->Now();
+}
+
 size_t AlertingPipeline::alert_count() const {
   return impl_->store.size();
 }

@@ -159,6 +159,8 @@ class AlertingPipeline final {
   // the log keeps them from repeating notifications.
   Status Reload(std::shared_ptr<const Config> config);
   std::shared_ptr<const Config> config() const;
+  // The pipeline's clock (its scheduler's): what the API compares silence times against.
+  TimestampMs now() const;
 
   // For tests and the self-metrics.
   size_t alert_count() const;
