@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 
 namespace tocsin::alerting {
 namespace {
@@ -44,8 +45,31 @@ struct Inhibitor::Rule {
   Matchers target;
   std::vector<std::string> equal;  // sorted, unique
   std::unordered_map<uint64_t, AlertPtr> sources;
-  // Hash of the equal labels' values -> fingerprints of the sources with those values.
-  std::unordered_map<uint64_t, std::vector<uint64_t>> index;
+  // A source in the index, ordered by end (latest first), then fingerprint: the first source
+  // of a bucket that has not ended is the one Alertmanager reports (it remembers the source
+  // that resolves last), so a query stops at the first usable entry instead of scanning every
+  // source with the same `equal` values (hundreds, when `equal` is one coarse label).
+  struct Entry {
+    TimestampMs ends_at;
+    uint64_t fingerprint;
+    const Alert* alert;  // owned by `sources`
+    bool operator<(const Entry& o) const {
+      if (ends_at != o.ends_at) return ends_at > o.ends_at;
+      return fingerprint < o.fingerprint;
+    }
+  };
+  // Hash of the equal labels' values -> the sources with those values.
+  std::unordered_map<uint64_t, std::set<Entry>> index;
+
+  void Index(const AlertPtr& a) {
+    index[EqualHash(a->labels)].insert(Entry{a->ends_at, a->fingerprint(), a.get()});
+  }
+  void Unindex(const AlertPtr& a) {
+    auto ix = index.find(EqualHash(a->labels));
+    if (ix == index.end()) return;
+    ix->second.erase(Entry{a->ends_at, a->fingerprint(), a.get()});
+    if (ix->second.empty()) index.erase(ix);
+  }
 
   uint64_t EqualHash(const Labels& labels) const {
     uint64_t h = kFnvOffset;
@@ -106,11 +130,11 @@ void Inhibitor::OnAlertsStored(std::span<const AlertPtr> alerts) {
       if (!MatchesAll(r.source, a->labels)) continue;
       const uint64_t fp = a->fingerprint();
       auto [it, inserted] = r.sources.try_emplace(fp, a);
-      if (inserted) {
-        r.index[r.EqualHash(a->labels)].push_back(fp);
-      } else {
+      if (!inserted) {
+        r.Unindex(it->second);
         it->second = a;
       }
+      r.Index(a);
     }
   }
 }
@@ -124,12 +148,8 @@ void Inhibitor::OnAlertsDeleted(std::span<const AlertPtr> alerts) {
       auto it = r.sources.find(fp);
       // Only the copy we cache goes: a newer copy stored since stays.
       if (it == r.sources.end() || it->second != a) continue;
+      r.Unindex(it->second);
       r.sources.erase(it);
-      auto ix = r.index.find(r.EqualHash(a->labels));
-      if (ix != r.index.end()) {
-        std::erase(ix->second, fp);
-        if (ix->second.empty()) r.index.erase(ix);
-      }
     }
   }
 }
@@ -142,19 +162,13 @@ std::optional<Inhibition> Inhibitor::Mutes(const Labels& labels, TimestampMs now
     auto ix = r.index.find(r.EqualHash(labels));
     if (ix == r.index.end()) continue;
     const bool two_sided = MatchesAll(r.source, labels);
-    const Alert* best = nullptr;
-    for (uint64_t fp : ix->second) {
-      const Alert* src = r.sources.at(fp).get();
-      if (src->ResolvedAt(now)) continue;
+    for (const Rule::Entry& e : ix->second) {
+      const Alert* src = e.alert;
+      if (src->ResolvedAt(now)) break;  // latest end first: every later entry ended too
       if (!r.EqualValues(src->labels, labels)) continue;  // a hash collision
       if (two_sided && MatchesAll(r.target, src->labels)) continue;
-      // Alertmanager remembers the source that resolves last; report that one.
-      if (best == nullptr || src->ends_at > best->ends_at ||
-          (src->ends_at == best->ends_at && src->fingerprint() < best->fingerprint())) {
-        best = src;
-      }
+      return Inhibition{i, e.fingerprint};
     }
-    if (best != nullptr) return Inhibition{i, best->fingerprint()};
   }
   return std::nullopt;
 }

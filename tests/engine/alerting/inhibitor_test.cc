@@ -84,6 +84,37 @@ TEST_F(InhibitorTest, ResolvedSourceDoesNotInhibit) {
   EXPECT_FALSE(Mutes(target, kNow));  // gone from the cache
 }
 
+// Alertmanager reports the source that resolves last; updates that move a source's end move it
+// in that order, and sources that ended are passed over.
+TEST_F(InhibitorTest, ReportsTheSourceThatEndsLast) {
+  Load(kSeverityRules);
+  const Labels target = {{"alertname", "Slow"}, {"severity", "warning"}, {"component", "db"}};
+  auto early =
+      Firing({{"alertname", "A"}, {"severity", "critical"}, {"component", "db"}}, kNow + kMinute);
+  auto late =
+      Firing({{"alertname", "B"}, {"severity", "critical"}, {"component", "db"}}, kNow + kHour);
+  auto other = Firing({{"alertname", "C"}, {"severity", "critical"}, {"component", "web"}},
+                      kNow + 2 * kHour);
+  Store({early, late, other});
+  EXPECT_EQ(Mutes(target)->source, late->fingerprint());
+  // B re-sent with an end before A's: A is now the one that ends last.
+  auto late_again = Firing(late->labels, kNow + 30 * 1000);
+  Store({late_again});
+  EXPECT_EQ(Mutes(target)->source, early->fingerprint());
+  // After B's new end, A still inhibits; after A's end, nothing for component db does.
+  EXPECT_EQ(Mutes(target, kNow + 40 * 1000)->source, early->fingerprint());
+  EXPECT_FALSE(Mutes(target, kNow + kMinute));
+  // Equal ends: the lower fingerprint.
+  auto twin1 = Firing({{"alertname", "T1"}, {"severity", "critical"}, {"component", "q"}});
+  auto twin2 = Firing({{"alertname", "T2"}, {"severity", "critical"}, {"component", "q"}});
+  Store({twin1, twin2});
+  EXPECT_EQ(Mutes({{"severity", "warning"}, {"component", "q"}})->source,
+            std::min(twin1->fingerprint(), twin2->fingerprint()));
+  std::vector<AlertPtr> gone = {late_again};
+  inh_->OnAlertsDeleted(gone);
+  EXPECT_EQ(Mutes(target)->source, early->fingerprint());
+}
+
 TEST_F(InhibitorTest, DeletedSourceNoLongerInhibits) {
   Load(kSeverityRules);
   auto crit = Firing({{"alertname", "Down"}, {"severity", "critical"}});
