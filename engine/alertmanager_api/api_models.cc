@@ -1,5 +1,7 @@
 #include "engine/alertmanager_api/api_models.h"
 
+#include "engine/alertmanager_api/body_errors.h"
+
 #include <map>
 
 #include "storage/base/time.h"
@@ -54,20 +56,16 @@ std::string_view GoJsonKind(const Json& v) {
 }
 
 BodyError ParseFailure(std::string_view body_name, std::string_view why) {
-  return BodyError{
-      400, 400,
-      "parsing " + std::string(body_name) + " body from \"\" failed, because " + std::string(why)};
+  return internal::ParseFailure(body_name, why);
 }
 
 BodyError TypeMismatch(std::string_view body_name, const Json& v, std::string_view field,
                        std::string_view go_type) {
-  return ParseFailure(body_name, "json: cannot unmarshal " + std::string(GoJsonKind(v)) +
-                                     " into Go struct field " + std::string(field) + " of type " +
-                                     std::string(go_type));
+  return internal::TypeMismatch(body_name, GoJsonKind(v), field, go_type);
 }
 
 BodyError Required(std::string_view path) {
-  return BodyError{422, 602, std::string(path) + " in body is required"};
+  return internal::Required(path);
 }
 
 // Parses the body; on failure says why in nlohmann's words after Alertmanager's prefix.
@@ -76,10 +74,7 @@ std::optional<BodyError> ParseBody(std::string_view body, std::string_view body_
   try {
     out = Json::parse(body);
   } catch (const Json::exception& e) {
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> from "parse".
-    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    return ParseFailure(body_name, what);
+    return ParseFailure(body_name, internal::JsonErrorText(e.what()));
   }
   return std::nullopt;
 }
@@ -206,65 +201,6 @@ Json ReceiverJson(const alerting::ApiReceiver& r) {
     out["labels"] = std::move(labels);
   }
   out["name"] = r.name;
-  return out;
-}
-
-Decoded<std::vector<alerting::PostableAlert>> DecodePostableAlerts(std::string_view body) {
-  constexpr std::string_view kBody = "alerts";
-  Decoded<std::vector<alerting::PostableAlert>> out;
-  Json doc;
-  if (auto e = ParseBody(body, kBody, doc)) {
-    out.error = std::move(e);
-    return out;
-  }
-  if (!doc.is_array()) {
-    out.error = ParseFailure(kBody, "json: cannot unmarshal " + std::string(GoJsonKind(doc)) +
-                                        " into Go value of type models.PostableAlerts");
-    return out;
-  }
-  out.value.reserve(doc.size());
-  // Go decodes the whole body before go-openapi validates it: type errors come first.
-  for (const Json& item : doc) {
-    alerting::PostableAlert a;
-    if (item.is_null()) {
-      out.value.push_back(std::move(a));
-      continue;
-    }
-    if (!item.is_object()) {
-      out.error = ParseFailure(kBody, "json: cannot unmarshal " + std::string(GoJsonKind(item)) +
-                                          " into Go value of type models.PostableAlert");
-      return out;
-    }
-    std::vector<Label> labels, annotations;
-    for (const auto& [key, v] : item.items()) {
-      std::optional<BodyError> e;
-      if (key == "labels") {
-        e = DecodeLabelPairs(v, kBody, "PostableAlert.labels", labels);
-      } else if (key == "annotations") {
-        e = DecodeLabelPairs(v, kBody, "PostableAlert.annotations", annotations);
-      } else if (key == "startsAt") {
-        e = DecodeTime(v, kBody, "PostableAlert.startsAt", a.starts_at);
-      } else if (key == "endsAt") {
-        e = DecodeTime(v, kBody, "PostableAlert.endsAt", a.ends_at);
-      } else if (key == "generatorURL") {
-        e = DecodeString(v, kBody, "PostableAlert.generatorURL", a.generator_url);
-      }
-      if (e) {
-        out.error = std::move(e);
-        return out;
-      }
-    }
-    a.labels = Labels::FromVector(std::move(labels));
-    a.annotations = alerting::MakeAnnotations(std::move(annotations));
-    out.value.push_back(std::move(a));
-  }
-  for (size_t i = 0; i < doc.size(); ++i) {
-    const Json& item = doc[i];
-    if (item.is_null() || !item.contains("labels") || item["labels"].is_null()) {
-      out.error = Required(std::to_string(i) + ".labels");
-      return out;
-    }
-  }
   return out;
 }
 

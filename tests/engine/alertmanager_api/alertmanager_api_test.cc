@@ -205,6 +205,36 @@ TEST_F(AlertmanagerApiTest, MalformedAndInvalidAlerts) {
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(Parse(r), OJson::parse(R"({"code":602,"message":"0.labels in body is required"})"));
 
+  // A syntax error anywhere wins over a type error before it, as Go checks the whole body first.
+  r = Post("/api/v2/alerts", R"([{"labels":{"a":1}}, {"labels": }])");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(Parse(r)["message"].get<std::string>().find("syntax error"), std::string::npos)
+      << r.body;
+  r = Post("/api/v2/alerts", R"([{"labels":{"a":{"b":"c"}}}])");
+  EXPECT_EQ(Parse(r)["message"],
+            "parsing alerts body from \"\" failed, because json: cannot unmarshal object into Go "
+            "struct field PostableAlert.labels.a of type string");
+  r = Post("/api/v2/alerts", R"([{"labels":{"a":"b"},"endsAt":5}])");
+  EXPECT_EQ(Parse(r)["message"],
+            "parsing alerts body from \"\" failed, because json: cannot unmarshal number into Go "
+            "struct field PostableAlert.endsAt of type strfmt.DateTime");
+  r = Post("/api/v2/alerts", R"([{"labels":null}])");
+  EXPECT_EQ(r.status, 422);
+  r = Post("/api/v2/alerts", R"([{"labels":{"a":"b"}}, null])");
+  EXPECT_EQ(Parse(r), OJson::parse(R"({"code":602,"message":"1.labels in body is required"})"));
+  EXPECT_EQ(pipeline_->alert_count(), 0u);  // nothing of a refused body is stored
+  r = Post("/api/v2/alerts", "null");
+  EXPECT_EQ(r.status, 200);
+  // Unknown fields are ignored whatever they hold; a null annotation is an empty one.
+  r = Post("/api/v2/alerts", R"([{"labels":{"alertname":"Extra"},"extra":{"x":[1,{"y":null}]},)"
+                             R"("annotations":{"n":null,"s":"v"}}])");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto extra = Parse(Get("/api/v2/alerts?filter=alertname%3DExtra"));
+  ASSERT_EQ(extra.size(), 1u);
+  EXPECT_EQ(extra[0]["annotations"], OJson::parse(R"({"n":"","s":"v"})"));
+  r = Post("/api/v2/alerts", "   ");
+  EXPECT_EQ(r.status, 400);
+
   // Valid alerts are stored even when others in the batch are not; the error lists the others.
   r = Post("/api/v2/alerts", R"([
       {"labels":{"alertname":"Good"}},
@@ -214,7 +244,7 @@ TEST_F(AlertmanagerApiTest, MalformedAndInvalidAlerts) {
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Parse(r),
             OJson("start time must be before end time\nat least one label pair required"));
-  EXPECT_EQ(pipeline_->alert_count(), 1u);
+  EXPECT_EQ(pipeline_->alert_count(), 2u);  // Extra, from above, and Good
 }
 
 TEST_F(AlertmanagerApiTest, RequestSizeLimits) {

@@ -1,0 +1,276 @@
+// POST /api/v2/alerts bodies decoded straight into PostableAlerts with nlohmann's SAX interface:
+// this is the hot path of alert ingestion over HTTP (Prometheus posts every alert again on each
+// resend), and building a JSON document first cost as much as storing the alerts.
+//
+// The outcome is the one Go's encoding/json and go-openapi give: a syntax error anywhere wins
+// over type errors (Go checks the whole body before decoding); otherwise the first type error;
+// otherwise a missing `labels` (a 422).
+#include <nlohmann/json.hpp>
+
+#include "engine/alertmanager_api/api_models.h"
+#include "engine/alertmanager_api/body_errors.h"
+
+namespace tocsin::alertmanager_api {
+namespace {
+
+using internal::ParseFailure;
+using internal::TypeMismatch;
+using internal::ValueTypeMismatch;
+
+constexpr std::string_view kBody = "alerts";
+
+class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::vector<alerting::PostableAlert> alerts;
+  std::vector<bool> has_labels;  // per alert: a non-null `labels`
+  std::optional<BodyError> syntax_error;
+  std::optional<BodyError> type_error;
+
+  bool null() override { return Scalar("null", nullptr); }
+  bool boolean(bool) override { return Scalar("bool", nullptr); }
+  bool number_integer(number_integer_t) override { return Scalar("number", nullptr); }
+  bool number_unsigned(number_unsigned_t) override { return Scalar("number", nullptr); }
+  bool number_float(number_float_t, const string_t&) override { return Scalar("number", nullptr); }
+  bool string(string_t& s) override { return Scalar("string", &s); }
+  bool binary(binary_t&) override { return Scalar("string", nullptr); }
+
+  bool start_object(std::size_t) override {
+    if (skip_ > 0) return ++skip_, true;
+    switch (where_) {
+      case Where::kTop:
+        TypeError(ValueTypeMismatch(kBody, "object", "models.PostableAlerts"));
+        return Skip();
+      case Where::kArray:
+        current_ = {};
+        labels_.clear();
+        annotations_.clear();
+        current_has_labels_ = false;
+        where_ = Where::kAlert;
+        return true;
+      case Where::kAlert:
+        if (field_ == Field::kLabels || field_ == Field::kAnnotations) {
+          if (field_ == Field::kLabels) current_has_labels_ = true;
+          where_ = Where::kLabelSet;
+          return true;
+        }
+        FieldMismatch("object");
+        return Skip();
+      case Where::kLabelSet:
+        LabelMismatch("object");
+        return Skip();
+    }
+    return true;
+  }
+
+  bool end_object() override {
+    if (skip_ > 0) return --skip_, true;
+    if (where_ == Where::kLabelSet) {
+      where_ = Where::kAlert;
+    } else if (where_ == Where::kAlert) {
+      current_.labels = Labels::FromVector(std::move(labels_));
+      current_.annotations = alerting::MakeAnnotations(std::move(annotations_));
+      labels_ = {};
+      annotations_ = {};
+      alerts.push_back(std::move(current_));
+      has_labels.push_back(current_has_labels_);
+      where_ = Where::kArray;
+    }
+    return true;
+  }
+
+  bool start_array(std::size_t) override {
+    if (skip_ > 0) return ++skip_, true;
+    switch (where_) {
+      case Where::kTop:
+        where_ = Where::kArray;
+        return true;
+      case Where::kArray:
+        TypeError(ValueTypeMismatch(kBody, "array", "models.PostableAlert"));
+        return Skip();
+      case Where::kAlert:
+        FieldMismatch("array");
+        return Skip();
+      case Where::kLabelSet:
+        LabelMismatch("array");
+        return Skip();
+    }
+    return true;
+  }
+
+  bool end_array() override {
+    if (skip_ > 0) return --skip_, true;
+    if (where_ == Where::kArray) where_ = Where::kTop;
+    return true;
+  }
+
+  bool key(string_t& k) override {
+    if (skip_ > 0) return true;
+    if (where_ == Where::kAlert) {
+      field_ = k == "labels"         ? Field::kLabels
+               : k == "annotations"  ? Field::kAnnotations
+               : k == "startsAt"     ? Field::kStartsAt
+               : k == "endsAt"       ? Field::kEndsAt
+               : k == "generatorURL" ? Field::kGeneratorUrl
+                                     : Field::kOther;
+    } else if (where_ == Where::kLabelSet) {
+      label_name_ = std::move(k);
+    }
+    return true;
+  }
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    syntax_error = ParseFailure(kBody, internal::JsonErrorText(e.what()));
+    return false;
+  }
+
+ private:
+  enum class Where { kTop, kArray, kAlert, kLabelSet };
+  enum class Field { kOther, kLabels, kAnnotations, kStartsAt, kEndsAt, kGeneratorUrl };
+
+  bool Skip() {
+    skip_ = 1;
+    return true;
+  }
+  void TypeError(BodyError e) {
+    if (!type_error) type_error = std::move(e);
+  }
+  std::string_view FieldName() const {
+    switch (field_) {
+      case Field::kLabels:
+        return "PostableAlert.labels";
+      case Field::kAnnotations:
+        return "PostableAlert.annotations";
+      case Field::kStartsAt:
+        return "PostableAlert.startsAt";
+      case Field::kEndsAt:
+        return "PostableAlert.endsAt";
+      case Field::kGeneratorUrl:
+        return "PostableAlert.generatorURL";
+      case Field::kOther:
+        break;
+    }
+    return "";
+  }
+  std::string_view FieldType() const {
+    switch (field_) {
+      case Field::kLabels:
+      case Field::kAnnotations:
+        return "models.LabelSet";
+      case Field::kStartsAt:
+      case Field::kEndsAt:
+        return "strfmt.DateTime";
+      default:
+        return "string";
+    }
+  }
+  void FieldMismatch(std::string_view kind) {
+    if (field_ == Field::kOther) return;  // unknown fields are ignored, whatever they hold
+    TypeError(TypeMismatch(kBody, kind, FieldName(), FieldType()));
+  }
+  void LabelMismatch(std::string_view kind) {
+    TypeError(TypeMismatch(kBody, kind, std::string(FieldName()) + "." + label_name_, "string"));
+  }
+
+  // A scalar value; `s` is its text when it is a string.
+  bool Scalar(std::string_view kind, std::string* s) {
+    if (skip_ > 0) return true;
+    const bool is_null = kind == "null";
+    switch (where_) {
+      case Where::kTop:
+        // `null` decodes into an empty list, as in Go.
+        if (!is_null) TypeError(ValueTypeMismatch(kBody, kind, "models.PostableAlerts"));
+        return true;
+      case Where::kArray:
+        if (is_null) {
+          alerts.emplace_back();
+          has_labels.push_back(false);
+        } else {
+          TypeError(ValueTypeMismatch(kBody, kind, "models.PostableAlert"));
+        }
+        return true;
+      case Where::kAlert:
+        if (is_null) return true;
+        if (s == nullptr) {
+          FieldMismatch(kind);
+          return true;
+        }
+        StringField(*s);
+        return true;
+      case Where::kLabelSet: {
+        auto& target = field_ == Field::kLabels ? labels_ : annotations_;
+        if (is_null) {
+          target.push_back({std::move(label_name_), std::string()});
+        } else if (s != nullptr) {
+          target.push_back({std::move(label_name_), std::move(*s)});
+        } else {
+          LabelMismatch(kind);
+        }
+        label_name_.clear();
+        return true;
+      }
+    }
+    return true;
+  }
+
+  void StringField(std::string& s) {
+    switch (field_) {
+      case Field::kStartsAt:
+      case Field::kEndsAt: {
+        auto t = ParseApiTime(s);
+        if (!t.ok()) {
+          TypeError(ParseFailure(kBody, "parsing time \"" + s + "\": " + t.message()));
+        } else {
+          (field_ == Field::kStartsAt ? current_.starts_at : current_.ends_at) = *t;
+        }
+        break;
+      }
+      case Field::kGeneratorUrl:
+        current_.generator_url = std::move(s);
+        break;
+      case Field::kLabels:
+      case Field::kAnnotations:
+        FieldMismatch("string");
+        break;
+      case Field::kOther:
+        break;
+    }
+  }
+
+  Where where_ = Where::kTop;
+  Field field_ = Field::kOther;
+  int skip_ = 0;  // > 0: inside a value being skipped, at this nesting depth
+  alerting::PostableAlert current_;
+  bool current_has_labels_ = false;
+  std::vector<Label> labels_, annotations_;
+  std::string label_name_;
+};
+
+}  // namespace
+
+Decoded<std::vector<alerting::PostableAlert>> DecodePostableAlerts(std::string_view body) {
+  Decoded<std::vector<alerting::PostableAlert>> out;
+  if (body.empty()) {
+    out.error = ParseFailure(kBody, "EOF");
+    return out;
+  }
+  AlertsHandler handler;
+  nlohmann::json::sax_parse(body.begin(), body.end(), &handler);
+  if (handler.syntax_error) {
+    out.error = std::move(handler.syntax_error);
+    return out;
+  }
+  if (handler.type_error) {
+    out.error = std::move(handler.type_error);
+    return out;
+  }
+  for (size_t i = 0; i < handler.has_labels.size(); ++i) {
+    if (!handler.has_labels[i]) {
+      out.error = internal::Required(std::to_string(i) + ".labels");
+      return out;
+    }
+  }
+  out.value = std::move(handler.alerts);
+  return out;
+}
+
+}  // namespace tocsin::alertmanager_api
