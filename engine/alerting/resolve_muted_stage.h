@@ -6,7 +6,7 @@
 // the mute stages would have. Dedup then sees a firing alert turn resolved and notifies
 // ("some alerts resolved" / "all alerts resolved") as for any resolution, honouring
 // send_resolved. If the mute ends while the alert still fires, the alert is new to the log
-// again and is notified as firing. See docs/alerting.md for the cases this has to get right.
+// again and is notified as firing. See docs/pipeline.md for the cases this has to get right.
 #pragma once
 
 #include "engine/alerting/notification_log.h"
