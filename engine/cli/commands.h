@@ -19,6 +19,8 @@ void RegisterCheckConfigCommand(CLI::App& app);
 void RegisterConfigRoutesCommand(CLI::App& app);
 
 void RegisterHistoryCommand(CLI::App& app);
+// `tocsin run`: the daemon (cmd_run.cc).
+void RegisterRunCommand(CLI::App& app);
 
 // `tocsin test`: the group the test runners hang under (`tocsin test promql`, `tocsin test
 // rules`). Made by whichever registers first.

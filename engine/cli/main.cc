@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   tocsin::cli::RegisterCheckConfigCommand(app);
   tocsin::cli::RegisterConfigRoutesCommand(app);
+  tocsin::cli::RegisterRunCommand(app);
   tocsin::cli::RegisterHistoryCommand(app);
   tocsin::cli::RegisterQueryCommand(app);
   tocsin::cli::RegisterTestPromqlCommand(app);
