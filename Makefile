@@ -36,12 +36,25 @@ $(BUILD_DIR)/CMakeCache.txt: | deps
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# The main job on the embedded default configuration. Until the daemon exists: the CLI's help
-# and a demo query over examples/promql/demo.test.
+# The demo: the edge service (examples/edge_service) and tocsin watching it with the 29 rules
+# and examples/alertmanager.yml, state under ./data. RedisDown fires about two minutes in, then
+# the default incident schedule follows; notifications go to the log and to the history unless
+# SLACK_WEBHOOK_URL / SMTP_* / PAGERDUTY_ROUTING_KEY are set (see examples/alertmanager.yml).
+RUN_DATA ?= data
+EDGE_INCIDENTS ?= redis_down@1m+4m,latency_spike@8m+8m,high_value_sale@20m,delivery_drop@28m+20m,queue_backlog@55m+10m,memory_leak@1h10m+30m,cycle=2h
 run: build
-	$(BUILD_DIR)/engine/cli/tocsin --help
-	$(BUILD_DIR)/engine/cli/tocsin query --series-file examples/promql/demo.test \
-	  'sum by (job) (rate(http_requests_total[5m]))'
+	@mkdir -p $(RUN_DATA)
+	@echo "tocsin demo: the edge service on 127.0.0.1:9464, tocsin's APIs on http://127.0.0.1:9093"
+	@echo "  alerts:   curl -s http://127.0.0.1:9093/api/v1/alerts"
+	@echo "  query:    curl -s 'http://127.0.0.1:9093/api/v1/query?query=redis_up'"
+	@echo "  history:  $(BUILD_DIR)/engine/cli/tocsin history --storage.path $(RUN_DATA)"
+	@echo "  reload:   curl -X POST http://127.0.0.1:9093/-/reload   (Ctrl-C stops both)"
+	@$(BUILD_DIR)/examples/edge_service/edge_service --web.listen-address 127.0.0.1:9464 \
+	    --incidents '$(EDGE_INCIDENTS)' --status-every 5m & edge=$$!; \
+	  trap 'kill $$edge 2>/dev/null; wait $$edge 2>/dev/null' EXIT; \
+	  trap 'exit 0' INT TERM; \
+	  $(BUILD_DIR)/engine/cli/tocsin run --config.file examples/tocsin.yml \
+	    --storage.path $(RUN_DATA)
 
 # The whole suite, built with AddressSanitizer + UndefinedBehaviorSanitizer (what CI runs).
 test: deps
