@@ -30,6 +30,7 @@
 #include "engine/daemon/loaded_config.h"
 #include "engine/daemon/pipeline_sink.h"
 #include "engine/daemon/retention.h"
+#include "engine/daemon/rule_metrics.h"
 #include "engine/daemon/rule_state_persister.h"
 #include "engine/http/server.h"
 #include "engine/metrics/self_metrics.h"
@@ -293,6 +294,10 @@ struct Engine::Impl {
     so.expected_interval = std::min(c.global.scrape_interval, c.global.evaluation_interval);
     series = std::make_unique<storage::SeriesStore>(so);
     self_metrics.AddCollectable(std::make_shared<metrics::StoreCollector>(*series));
+    self_metrics.AddCollectable(std::make_shared<daemon::RuleMetrics>(
+        [this](const std::function<void(const rules::RuleGroup&)>& fn) {
+          if (rules) rules->ForEachGroup(fn);
+        }));
     promql::EngineOptions eo;
     eo.lookback_delta = c.global.query_lookback_delta;
     eo.default_subquery_step = c.global.evaluation_interval;
