@@ -1,0 +1,195 @@
+// `tocsin run` as users run it: the real binary, a real webhook receiver on loopback, signals.
+// A kill -9 after the alert fired must lose nothing: after the restart the alert is firing at
+// once with its original activeAt (never pending again), and the receiver is not notified a
+// second time (the notification log came back). SIGHUP with a broken rule file keeps the old
+// rules; SIGTERM exits cleanly.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "notifiers/http_client.h"
+#include "storage/sqlite/history_reader.h"
+#include "tests/support/http_capture_server.h"
+
+namespace tocsin {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+uint16_t FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+const char* kRules = R"(groups:
+  - name: demo
+    interval: 1s
+    rules:
+      - alert: AlwaysOn
+        expr: vector(1)
+        for: 2s
+        labels: {severity: critical}
+)";
+
+class CmdRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("tocsin-run-test-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    port_ = FreePort();
+    std::ofstream(dir_ / "rules.yml") << kRules;
+    std::ofstream(dir_ / "tocsin.yml")
+        << "global:\n  evaluation_interval: 1s\n"
+           "rule_files: [rules.yml]\n"
+           "alerting:\n  config:\n    route:\n"
+           "      receiver: hook\n      group_wait: 0s\n"
+           "      group_interval: 1s\n      repeat_interval: 1h\n"
+           "    receivers:\n      - name: hook\n"
+           "        webhook_configs:\n          - url: "
+        << hook_.url("/hook") << "\nweb:\n  listen_address: 127.0.0.1:" << port_ << "\n";
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  void Start() {
+    const std::string binary = (fs::path(TOCSIN_BINARY_DIR) / "engine/cli/tocsin").string();
+    std::vector<std::string> args{
+        binary, "run", "--config.file", (dir_ / "tocsin.yml").string(), "--log.level", "warn"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_ = fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      // The daemon must not outlive a test that crashes.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    for (int i = 0; i < 100; ++i) {
+      if (Get("/-/ready").status == 200) return;
+      std::this_thread::sleep_for(100ms);
+    }
+    FAIL() << "tocsin run did not become ready";
+  }
+
+  notifiers::HttpResponse Get(const std::string& path) {
+    notifiers::HttpRequest r;
+    r.method = "GET";
+    r.url = "http://127.0.0.1:" + std::to_string(port_) + path;
+    r.timeout = 2s;
+    return client_.Send(r, {});
+  }
+
+  // The AlwaysOn alert as /api/v1/alerts shows it (null when absent).
+  nlohmann::json Alert() {
+    auto r = Get("/api/v1/alerts");
+    if (r.status != 200) return nullptr;
+    const nlohmann::json body = nlohmann::json::parse(r.body);
+    for (const auto& a : body["data"]["alerts"]) {
+      if (a["labels"]["alertname"] == "AlwaysOn") return a;
+    }
+    return nullptr;
+  }
+
+  fs::path dir_;
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+  testing::HttpCaptureServer hook_;
+  notifiers::HttpClient client_;
+};
+
+TEST_F(CmdRunTest, KillNineLosesNothingReloadIsAtomicTermIsClean) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  nlohmann::json alert;
+  for (int i = 0; i < 100; ++i) {
+    alert = Alert();
+    if (!alert.is_null() && alert["state"] == "firing") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_FALSE(alert.is_null());
+  ASSERT_EQ(alert["state"], "firing");
+  const std::string active_at = alert["activeAt"];
+  ASSERT_TRUE(hook_.WaitForRequests(1, 10s));
+  std::this_thread::sleep_for(1500ms);  // the state of the last cycles reaches the file
+
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  ASSERT_NO_FATAL_FAILURE(Start());
+  bool firing = false;
+  for (int i = 0; i < 50 && !firing; ++i) {
+    nlohmann::json a = Alert();
+    if (!a.is_null()) {
+      EXPECT_NE(a["state"], "pending") << "a firing alert went back to pending after kill -9";
+      if (a["state"] == "firing") {
+        EXPECT_EQ(a["activeAt"], active_at);
+        firing = true;
+      }
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(firing);
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(hook_.request_count(), 1u) << "notified again after the restart";
+
+  // A broken rule file: SIGHUP keeps the running rules, and the metric says so.
+  std::ofstream(dir_ / "rules.yml") << "groups:\n  - name: demo\n    rules:\n      - alert: X\n"
+                                       "        expr: vector(\n";
+  kill(pid_, SIGHUP);
+  bool reported = false;
+  for (int i = 0; i < 50 && !reported; ++i) {
+    reported = Get("/metrics").body.find("prometheus_config_last_reload_successful 0") !=
+               std::string::npos;
+    if (!reported) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(reported);
+  EXPECT_FALSE(Alert().is_null());
+
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+
+  auto reader = sqlite::HistoryReader::Open((dir_ / "data" / "tocsin.db").string());
+  ASSERT_TRUE(reader.ok()) << reader.message();
+  auto history = (*reader)->QueryHistory({});
+  ASSERT_TRUE(history.ok()) << history.message();
+  std::vector<std::string> kinds;
+  for (auto it = history->rbegin(); it != history->rend(); ++it) {
+    kinds.push_back(std::string(sqlite::HistoryKindName(it->kind)));
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"pending", "firing"}));
+}
+
+}  // namespace
+}  // namespace tocsin
