@@ -22,6 +22,7 @@
 
 #include "engine/alerting/alerting_pipeline.h"
 #include "engine/alerting/asio_scheduler.h"
+#include "engine/api/history_api.h"
 #include "engine/api/prometheus_query_api.h"
 #include "engine/api/prometheus_rules_api.h"
 #include "engine/api/query_executor.h"
@@ -267,6 +268,8 @@ struct Engine::Impl {
         router, {[this](const std::function<void(const rules::RuleGroup&)>& fn) {
           rules->ForEachGroup(fn);
         }});
+    api::RegisterHistoryApi(
+        router, {sqlite::SqliteStore::PathInDataDir(config.daemon.storage.path), executor.get()});
     metrics::AddMetricsRoute(router, self_metrics);
     // Prometheus's and Alertmanager's reload endpoint: 200 when applied, 500 with every error
     // otherwise (the running configuration stays).
