@@ -268,8 +268,10 @@ struct Engine::Impl {
         router, {[this](const std::function<void(const rules::RuleGroup&)>& fn) {
           rules->ForEachGroup(fn);
         }});
-    api::RegisterHistoryApi(
-        router, {sqlite::SqliteStore::PathInDataDir(config.daemon.storage.path), executor.get()});
+    api::HistoryApiOptions history;
+    history.database_path = sqlite::SqliteStore::PathInDataDir(config.daemon.storage.path);
+    history.executor = executor.get();
+    api::RegisterHistoryApi(router, std::move(history));
     metrics::AddMetricsRoute(router, self_metrics);
     // Prometheus's and Alertmanager's reload endpoint: 200 when applied, 500 with every error
     // otherwise (the running configuration stays).
