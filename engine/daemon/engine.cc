@@ -22,6 +22,7 @@
 
 #include "engine/alerting/alerting_pipeline.h"
 #include "engine/alerting/asio_scheduler.h"
+#include "engine/alertmanager_api/alertmanager_api.h"
 #include "engine/api/history_api.h"
 #include "engine/api/prometheus_query_api.h"
 #include "engine/api/prometheus_rules_api.h"
@@ -125,6 +126,7 @@ struct Engine::Impl {
   std::vector<std::function<void(const AlertEvent&)>> callbacks;
 
   std::atomic<bool> running{false};
+  TimestampMs start_time = NowMs();
   std::atomic<bool> stopping{false};
 
   prometheus::Gauge* prom_reload_ok = nullptr;
@@ -280,7 +282,11 @@ struct Engine::Impl {
       if (r.ok) return http::Response::Text(200, "");
       return http::Response::Text(500, "failed to reload config: " + r.error + "\n");
     });
-    // The Alertmanager API v2 (/api/v2/...) registers here when its module lands.
+    // Alertmanager's API v2, so Prometheus can send alerts to tocsin and amtool can query and
+    // silence.
+    alertmanager_api::AlertmanagerApiOptions am;
+    am.start_time = start_time;
+    alertmanager_api::RegisterAlertmanagerApi(router, *pipeline, std::move(am));
     return router;
   }
 

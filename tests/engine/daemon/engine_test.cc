@@ -176,6 +176,14 @@ TEST_F(EngineTest, FiresNotifiesServesReloadsAndRestoresAcrossARestart) {
     }
   }
   EXPECT_EQ(active_at_before, 1);
+  // ... and so does the Alertmanager API, over the pipeline the rules feed.
+  auto am = Get(*engine, "/api/v2/alerts");
+  ASSERT_EQ(am.status, 200) << am.body;
+  bool in_pipeline = false;
+  for (const auto& a : nlohmann::json::parse(am.body)) {
+    in_pipeline = in_pipeline || a["labels"]["alertname"] == "QueueStuck";
+  }
+  EXPECT_TRUE(in_pipeline) << am.body;
   auto metrics = Get(*engine, "/metrics");
   EXPECT_NE(metrics.body.find("prometheus_config_last_reload_successful 1"), std::string::npos);
 
