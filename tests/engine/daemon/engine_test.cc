@@ -34,13 +34,7 @@ int64_t NowMs() {
       .count();
 }
 
-class EngineTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tocsin-engine-test-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(NowMs() % 1000000));
-    fs::create_directories(dir_);
-    Write("rules.yml", R"(groups:
+const char* kRules = R"(groups:
   - name: demo
     interval: 1s
     rules:
@@ -52,7 +46,15 @@ class EngineTest : public ::testing::Test {
           summary: "{{ $value }} jobs waiting"
       - alert: ServiceCollected
         expr: demo_requests_total > 0
-)");
+)";
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("tocsin-engine-test-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(NowMs() % 1000000));
+    fs::create_directories(dir_);
+    Write("rules.yml", kRules);
     Write("tocsin.yml", R"(global:
   evaluation_interval: 1s
 rule_files: [rules.yml]
@@ -197,24 +199,24 @@ TEST_F(EngineTest, FiresNotifiesServesReloadsAndRestoresAcrossARestart) {
   auto rules = nlohmann::json::parse(Get(*engine, "/api/v1/rules").body);
   EXPECT_EQ(rules["data"]["groups"][0]["rules"].size(), 2u);
 
+  // A good file again, with one rule more: applied, and the metric says so.
+  Write("rules.yml", std::string(kRules) +
+                         "      - record: job:queue_waiting:sum\n"
+                         "        expr: sum(queue_waiting)\n");
+  auto good = Get(*engine, "/-/reload", "POST");
+  EXPECT_EQ(good.status, 200) << good.body;
+  rules = nlohmann::json::parse(Get(*engine, "/api/v1/rules").body);
+  EXPECT_EQ(rules["data"]["groups"][0]["rules"].size(), 3u);
+  metrics = Get(*engine, "/metrics");
+  EXPECT_NE(metrics.body.find("prometheus_config_last_reload_successful 1"), std::string::npos);
+  EXPECT_NE(metrics.body.find("alertmanager_config_last_reload_successful 1"), std::string::npos);
+
   const auto snapshot_before = alerts;
   engine->Stop(2s);
   engine.reset();
 
   // Restart on the same data directory: the alert is firing at once, with its activeAt.
-  Write("rules.yml", R"(groups:
-  - name: demo
-    interval: 1s
-    rules:
-      - alert: QueueStuck
-        expr: queue_waiting > 100
-        for: 2s
-        labels: {severity: critical}
-        annotations:
-          summary: "{{ $value }} jobs waiting"
-      - alert: ServiceCollected
-        expr: demo_requests_total > 0
-)");
+  Write("rules.yml", kRules);
   auto again = StartEngine();
   ASSERT_NE(again, nullptr);
   std::string active_at;
