@@ -303,7 +303,7 @@ struct RouteConfig {
   std::optional<DurationMs> group_wait, group_interval, repeat_interval;
   std::map<std::string, std::string> labels;  // route labels (0.34), inherited by children
   // tocsin's extension: send `resolved` for alerts notified as firing that then got silenced or
-  // inhibited (docs/alerting.md). Inherited by children unless set; nullopt = not set.
+  // inhibited (docs/pipeline.md). Inherited by children unless set; nullopt = not set.
   std::optional<bool> notify_resolved_on_mute;
   ConfigLocation location;
 

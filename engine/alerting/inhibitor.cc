@@ -70,6 +70,17 @@ struct Inhibitor::Rule {
     ix->second.erase(Entry{a->ends_at, a->fingerprint(), a.get()});
     if (ix->second.empty()) index.erase(ix);
   }
+  // A new copy of a cached source (same labels, so the same bucket): its entry moves to the new
+  // end without a new allocation, as every re-sent alert does.
+  void Reindex(const AlertPtr& old_copy, const AlertPtr& new_copy) {
+    auto ix = index.find(EqualHash(new_copy->labels));
+    if (ix == index.end()) return Index(new_copy);
+    auto node =
+        ix->second.extract(Entry{old_copy->ends_at, old_copy->fingerprint(), old_copy.get()});
+    if (node.empty()) return Index(new_copy);
+    node.value() = Entry{new_copy->ends_at, new_copy->fingerprint(), new_copy.get()};
+    ix->second.insert(std::move(node));
+  }
 
   uint64_t EqualHash(const Labels& labels) const {
     uint64_t h = kFnvOffset;
@@ -130,11 +141,12 @@ void Inhibitor::OnAlertsStored(std::span<const AlertPtr> alerts) {
       if (!MatchesAll(r.source, a->labels)) continue;
       const uint64_t fp = a->fingerprint();
       auto [it, inserted] = r.sources.try_emplace(fp, a);
-      if (!inserted) {
-        r.Unindex(it->second);
+      if (inserted) {
+        r.Index(a);
+      } else {
+        r.Reindex(it->second, a);
         it->second = a;
       }
-      r.Index(a);
     }
   }
 }
