@@ -349,7 +349,7 @@ struct Engine::Impl {
     if (!rows.ok()) return fail(rows.message());
     const auto restored = daemon::RestoreFromRecords(*rows);
     rules->RestoreAlerts(restored);
-    persister = std::make_unique<daemon::RuleStatePersister>(db.get());
+    persister = std::make_unique<daemon::RuleStatePersister>(db.get(), c.global.external_labels);
     persister->Seed(restored);
     size_t restored_alerts = 0;
     for (const auto& r : restored) restored_alerts += r.alerts.size();

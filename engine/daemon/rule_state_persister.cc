@@ -37,22 +37,6 @@ rules::AlertState FromStoredState(sqlite::AlertState s) {
   }
 }
 
-sqlite::HistoryEvent Event(sqlite::HistoryKind kind, TimestampMs at, const std::string& group,
-                           const std::string& rule, const rules::Alert& a) {
-  sqlite::HistoryEvent e;
-  e.at = at;
-  e.kind = kind;
-  e.group = group;
-  e.rule = rule;
-  e.labels = a.labels;
-  e.annotations = a.annotations;
-  e.value = a.value;
-  e.active_at = ToStored(a.active_at);
-  e.fired_at = ToStored(a.fired_at);
-  e.resolved_at = ToStored(a.resolved_at);
-  return e;
-}
-
 }  // namespace
 
 sqlite::AlertRecord ToAlertRecord(const std::string& group_key, const std::string& rule,
@@ -106,6 +90,31 @@ std::vector<rules::RuleAlertState> RestoreFromRecords(
     out.push_back({key.first, key.second, std::move(alerts)});
   }
   return out;
+}
+
+sqlite::HistoryEvent RuleStatePersister::Event(sqlite::HistoryKind kind, TimestampMs at,
+                                               const std::string& group, const std::string& rule,
+                                               const rules::Alert& a) const {
+  sqlite::HistoryEvent e;
+  e.at = at;
+  e.kind = kind;
+  e.group = group;
+  e.rule = rule;
+  if (external_labels_.empty()) {
+    e.labels = a.labels;
+  } else {
+    LabelsBuilder b(a.labels);
+    for (const Label& l : external_labels_) {
+      if (!a.labels.has(l.name)) b.set(l.name, l.value);
+    }
+    e.labels = b.labels();
+  }
+  e.annotations = a.annotations;
+  e.value = a.value;
+  e.active_at = ToStored(a.active_at);
+  e.fired_at = ToStored(a.fired_at);
+  e.resolved_at = ToStored(a.resolved_at);
+  return e;
 }
 
 void RuleStatePersister::Seed(const std::vector<rules::RuleAlertState>& state) {

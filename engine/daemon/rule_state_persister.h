@@ -53,8 +53,11 @@ std::vector<rules::RuleAlertState> RestoreFromRecords(
 
 class RuleStatePersister {
  public:
-  // `store` may be null: transitions are still reported, nothing is written.
-  explicit RuleStatePersister(sqlite::SqliteStore* store) : store_(store) {}
+  // `store` may be null: transitions are still reported, nothing is written. History rows get
+  // the `external_labels` an alert does not set itself, as the alerts the pipeline records do,
+  // so one matcher finds every row of an alert.
+  explicit RuleStatePersister(sqlite::SqliteStore* store, Labels external_labels = {})
+      : store_(store), external_labels_(std::move(external_labels)) {}
 
   // Makes `state` the baseline without writing anything (after a restore).
   void Seed(const std::vector<rules::RuleAlertState>& state);
@@ -71,7 +74,11 @@ class RuleStatePersister {
     sqlite::AlertRecord record;  // as last written (updated_at cleared)
   };
 
+  sqlite::HistoryEvent Event(sqlite::HistoryKind kind, TimestampMs at, const std::string& group,
+                             const std::string& rule, const rules::Alert& alert) const;
+
   sqlite::SqliteStore* store_;
+  Labels external_labels_;
   std::map<Key, Known> known_;
 };
 

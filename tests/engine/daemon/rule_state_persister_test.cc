@@ -62,6 +62,15 @@ class RuleStatePersisterTest : public ::testing::Test {
     return out;
   }
 
+  std::vector<std::string> HistorySites() {
+    auto reader = sqlite::HistoryReader::Open(dir_.file("tocsin.db"));
+    EXPECT_TRUE(reader.ok()) << reader.message();
+    auto events = (*reader)->QueryHistory({});
+    std::vector<std::string> out;
+    for (const auto& e : *events) out.push_back(std::string(e.labels.get("site")));
+    return out;
+  }
+
   sqlite::testing::TempDir dir_;
   std::unique_ptr<sqlite::SqliteStore> db_;
   storage::SeriesStore series_{storage::StoreOptions::Unbounded()};
@@ -71,7 +80,7 @@ class RuleStatePersisterTest : public ::testing::Test {
 TEST_F(RuleStatePersisterTest, WritesStateAndRuleTransitionsAndRestoresThem) {
   const TimestampMs t0 = 1'700'000'000'000;
   auto manager = Manager();
-  RuleStatePersister persister(db_.get());
+  RuleStatePersister persister(db_.get(), Labels{{"site", "edge-1"}});
   std::vector<std::string> seen;
   auto sync = [&](TimestampMs t) {
     auto transitions = persister.Sync(manager->SnapshotAlerts(), t);
@@ -93,6 +102,7 @@ TEST_F(RuleStatePersisterTest, WritesStateAndRuleTransitionsAndRestoresThem) {
                                             "pending>inactive b", "pending>firing a"}));
   // Pending and "went away without firing" are the rule side's; firing is the pipeline's.
   EXPECT_EQ(HistoryKinds(), (std::vector<std::string>{"pending a", "pending b", "inactive b"}));
+  EXPECT_EQ(HistorySites(), (std::vector<std::string>{"edge-1", "edge-1", "edge-1"}));
 
   auto rows = db_->LoadAlerts();
   ASSERT_TRUE(rows.ok()) << rows.message();
