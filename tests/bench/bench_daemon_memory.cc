@@ -16,9 +16,12 @@
 //                                   incident schedule sped up so alerts fire and resolve) scraped
 //                                   every second for kLoadedRun.
 //   BM_MemoryRatio                  tocsin / (prometheus + alertmanager), idle and loaded, for
-//                                   VmRSS and VmHWM.
-// Counters are MiB read from /proc/<pid>/status (VmRSS: resident now; VmHWM: peak resident); for
-// the Debian side they are the sum over both processes. `series` is what the daemon's own query
+//                                   VmRSS, VmHWM and RssAnon.
+// Counters are MiB read from /proc/<pid>/status (VmRSS: resident now; VmHWM: peak resident;
+// RssAnon: the resident part that is the process's own, without the file-backed pages of the
+// binary and shared libraries, which tocsin maps from the system's .so files and the statically
+// linked Go programs carry in their binary); for the Debian side they are the sum over both
+// processes. `series` is what the daemon's own query
 // API counts once the run is over (count({__name__=~".+"})), proof that both did the same job.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -59,9 +62,10 @@ constexpr const char* kAlertmanager = "/usr/bin/prometheus-alertmanager";
 struct Memory {
   double rss_mib = 0;
   double hwm_mib = 0;
+  double anon_mib = 0;
 };
 
-// VmRSS and VmHWM of a running process.
+// VmRSS, VmHWM and RssAnon of a running process.
 Memory ReadMemory(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   Memory m;
@@ -72,6 +76,7 @@ Memory ReadMemory(pid_t pid) {
     fields >> key >> kib;
     if (key == "VmRSS:") m.rss_mib = kib / 1024;
     if (key == "VmHWM:") m.hwm_mib = kib / 1024;
+    if (key == "RssAnon:") m.anon_mib = kib / 1024;
   }
   return m;
 }
@@ -299,9 +304,11 @@ void BM_DaemonMemory(benchmark::State& state, const std::string& side_name, Load
       const Memory m = ReadMemory(p->pid());
       total.rss_mib += m.rss_mib;
       total.hwm_mib += m.hwm_mib;
+      total.anon_mib += m.anon_mib;
     }
     state.counters["VmRSS_MiB"] = total.rss_mib;
     state.counters["VmHWM_MiB"] = total.hwm_mib;
+    state.counters["RssAnon_MiB"] = total.anon_mib;
     state.counters["series"] = SeriesCount(side.query_port);
     Measured()[side_name + (load == Load::kIdle ? "/idle" : "/loaded")] = total;
   }
@@ -317,6 +324,10 @@ void BM_MemoryRatio(benchmark::State& state) {
     if (t == m.end() || d == m.end() || d->second.rss_mib == 0 || d->second.hwm_mib == 0) continue;
     state.counters[std::string("VmRSS_ratio_") + load] = t->second.rss_mib / d->second.rss_mib;
     state.counters[std::string("VmHWM_ratio_") + load] = t->second.hwm_mib / d->second.hwm_mib;
+    if (d->second.anon_mib > 0) {
+      state.counters[std::string("RssAnon_ratio_") + load] =
+          t->second.anon_mib / d->second.anon_mib;
+    }
   }
 }
 
