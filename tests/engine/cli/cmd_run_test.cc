@@ -21,6 +21,7 @@
 
 #include "notifiers/http_client.h"
 #include "storage/sqlite/history_reader.h"
+#include "tests/support/free_port.h"
 #include "tests/support/http_capture_server.h"
 
 namespace tocsin {
@@ -28,18 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-uint16_t FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 const char* kRules = R"(groups:
   - name: demo
@@ -57,7 +46,7 @@ class CmdRunTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("tocsin-run-test-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    port_ = FreePort();
+    port_ = tocsin::testing::FreeLoopbackPort();
     std::ofstream(dir_ / "rules.yml") << kRules;
     std::ofstream(dir_ / "tocsin.yml")
         << "global:\n  evaluation_interval: 1s\n"

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "notifiers/http_client.h"
+#include "tests/support/free_port.h"
 #include "tests/support/http_capture_server.h"
 
 extern char** environ;
@@ -106,18 +107,6 @@ TEST(AlertmanagerSenderTest, AFullQueueDropsTheOldestAndFailuresAreCounted) {
 }
 
 // Debian's Alertmanager receives what tocsin forwards, and amtool sees it.
-uint16_t FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 std::string RunCapture(const std::string& command) {
   std::string out;
   FILE* p = popen(command.c_str(), "r");
@@ -137,7 +126,7 @@ TEST(AlertmanagerSenderTest, RealAlertmanagerReceivesTheAlerts) {
   fs::create_directories(dir);
   std::ofstream(dir / "am.yml")
       << "route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n";
-  const uint16_t port = FreePort();
+  const uint16_t port = tocsin::testing::FreeLoopbackPort();
   const std::string listen = "--web.listen-address=127.0.0.1:" + std::to_string(port);
   const std::string config = "--config.file=" + (dir / "am.yml").string();
   const std::string storage = "--storage.path=" + (dir / "data").string();
