@@ -71,6 +71,30 @@ Result<std::shared_ptr<RE2>> ReceiverRegex(const http::Params& params) {
   return re;
 }
 
+// The filters GET /alerts and GET /alerts/groups share: label matchers, the receiver regex and
+// receiver matchers. The error is the text of the 400 to answer.
+struct AlertFilters {
+  alerting::Matchers filter;
+  std::optional<std::string> receiver;
+  alerting::Matchers receiver_matchers;
+};
+
+Result<AlertFilters> ReadAlertFilters(const http::Params& params) {
+  AlertFilters f;
+  auto filter = MatcherParams(params, "filter");
+  if (!filter.ok()) return Error{filter.message()};
+  f.filter = std::move(*filter);
+  auto receiver = ReceiverRegex(params);
+  if (!receiver.ok()) return Error{receiver.message()};
+  if (*receiver) f.receiver = std::string(params.Get("receiver"));
+  auto receiver_matchers = MatcherParams(params, "receiver_matchers");
+  if (!receiver_matchers.ok()) {
+    return Error{"failed to parse receiver_matchers param: " + receiver_matchers.message()};
+  }
+  f.receiver_matchers = std::move(*receiver_matchers);
+  return f;
+}
+
 class AlertmanagerApi {
  public:
   AlertmanagerApi(AlertingPipeline& pipeline, AlertmanagerApiOptions options)
@@ -89,22 +113,16 @@ class AlertmanagerApi {
                                      {"unprocessed", &q.unprocessed}})) {
       return *r;
     }
-    auto filter = MatcherParams(*params, "filter");
-    if (!filter.ok()) return StringPayload(400, filter.message());
-    q.filter = std::move(*filter);
-    auto receiver = ReceiverRegex(*params);
-    if (!receiver.ok()) return StringPayload(400, receiver.message());
-    if (*receiver) q.receiver = std::string(params->Get("receiver"));
-    auto receiver_matchers = MatcherParams(*params, "receiver_matchers");
-    if (!receiver_matchers.ok()) {
-      return StringPayload(
-          400, "failed to parse receiver_matchers param: " + receiver_matchers.message());
-    }
+    auto filters = ReadAlertFilters(*params);
+    if (!filters.ok()) return StringPayload(400, filters.message());
+    q.filter = std::move(filters->filter);
+    q.receiver = std::move(filters->receiver);
+    const alerting::Matchers& receiver_matchers = filters->receiver_matchers;
     const auto labels_of = ReceiverLabels();
     Json out = Json::array();
     for (const alerting::ApiAlert& a : pipeline_.Alerts(q)) {
-      if (!receiver_matchers->empty() &&
-          !AnyReceiverMatches(a.receivers, *receiver_matchers, labels_of)) {
+      if (!receiver_matchers.empty() &&
+          !AnyReceiverMatches(a.receivers, receiver_matchers, labels_of)) {
         continue;
       }
       out.push_back(GettableAlertJson(a));
@@ -138,22 +156,16 @@ class AlertmanagerApi {
                                      {"muted", &q.muted}})) {
       return *r;
     }
-    auto filter = MatcherParams(*params, "filter");
-    if (!filter.ok()) return StringPayload(400, filter.message());
-    q.filter = std::move(*filter);
-    auto receiver = ReceiverRegex(*params);
-    if (!receiver.ok()) return StringPayload(400, receiver.message());
-    if (*receiver) q.receiver = std::string(params->Get("receiver"));
-    auto receiver_matchers = MatcherParams(*params, "receiver_matchers");
-    if (!receiver_matchers.ok()) {
-      return StringPayload(
-          400, "failed to parse receiver_matchers param: " + receiver_matchers.message());
-    }
+    auto filters = ReadAlertFilters(*params);
+    if (!filters.ok()) return StringPayload(400, filters.message());
+    q.filter = std::move(filters->filter);
+    q.receiver = std::move(filters->receiver);
+    const alerting::Matchers& receiver_matchers = filters->receiver_matchers;
     const auto labels_of = ReceiverLabels();
     Json out = Json::array();
     for (const alerting::ApiAlertGroup& g : pipeline_.AlertGroups(q)) {
-      if (!receiver_matchers->empty() &&
-          !AnyReceiverMatches({g.receiver}, *receiver_matchers, labels_of)) {
+      if (!receiver_matchers.empty() &&
+          !AnyReceiverMatches({g.receiver}, receiver_matchers, labels_of)) {
         continue;
       }
       out.push_back(AlertGroupJson(g));
