@@ -8,11 +8,14 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "tests/support/subprocess.h"
 
 namespace tocsin::cli {
 namespace {
@@ -25,17 +28,9 @@ const fs::path kSource = TOCSIN_SOURCE_DIR;
 const std::string kTocsin = std::string(TOCSIN_BINARY_DIR) + "/engine/cli/tocsin";
 const std::string kPromtool = "/usr/bin/promtool";
 
-struct ProcessRun {
-  int exit_code = -1;
-  std::string stdout_text;
-  std::string stderr_text;
-};
+using ProcessRun = test::ProcessResult;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
+// Shell quoting, for the one test that needs a shell redirect (rules on standard input).
 std::string Quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
@@ -47,22 +42,14 @@ std::string Quote(const std::string& s) {
   return out + "'";
 }
 
+// Runs a binary as a user would (stdin from /dev/null), through the shared test helper, with a
+// generous deadline: promtool on the large generated files is slow when the machine is loaded.
 ProcessRun Exec(const std::string& binary, const std::vector<std::string>& args) {
-  static int counter = 0;
-  const fs::path dir = fs::temp_directory_path();
-  const std::string tag = std::to_string(getpid()) + "_" + std::to_string(counter++);
-  const fs::path out = dir / ("check_rules_out_" + tag), err = dir / ("check_rules_err_" + tag);
-  std::string cmd = Quote(binary);
-  for (const std::string& a : args) cmd += " " + Quote(a);
-  cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";
-  int status = std::system(cmd.c_str());
-  ProcessRun r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.stdout_text = ReadFile(out);
-  r.stderr_text = ReadFile(err);
-  fs::remove(out);
-  fs::remove(err);
-  return r;
+  std::vector<std::string> argv = {binary};
+  argv.insert(argv.end(), args.begin(), args.end());
+  test::ProcessOptions options;
+  options.timeout = std::chrono::minutes(10);
+  return test::RunProcess(argv, options);
 }
 
 ProcessRun Tocsin(std::vector<std::string> args) {
@@ -93,23 +80,22 @@ class ScratchDir {
 TEST(CheckRulesTest, OutputAndExitCodes) {
   const fs::path testdata = kShared / "conformance" / "promtool" / "testdata";
   ProcessRun r = Tocsin({(testdata / "rules.yml").string()});
-  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_EQ(r.stdout_text,
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
             "Checking " + (testdata / "rules.yml").string() + "\n  SUCCESS: 5 rules found\n\n");
 
   r = Tocsin({(testdata / "rules_duplicates.yml").string()});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.stderr_text,
+  EXPECT_EQ(r.err,
             "  FAILED:\nlint error 1 duplicate rule(s) found.\nMetric: job:test:count_over_time1m\n"
             "Label(s):\nMight cause inconsistency while recording expressions\n");
   r = Tocsin({"--lint=none", (testdata / "rules_duplicates.yml").string()});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_THAT(r.stdout_text, HasSubstr("SUCCESS: 5 rules found"));
+  EXPECT_THAT(r.out, HasSubstr("SUCCESS: 5 rules found"));
 
   r = Tocsin({"--lint-fatal", (testdata / "prometheus-rules.lint.yml").string()});
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_THAT(r.stderr_text,
-              HasSubstr("Metric: HighRequestLatency\nLabel(s):\n\tseverity: page\n"));
+  EXPECT_THAT(r.err, HasSubstr("Metric: HighRequestLatency\nLabel(s):\n\tseverity: page\n"));
   // A real error beats a lint finding: exit 1.
   r = Tocsin({"--lint-fatal", (testdata / "prometheus-rules.lint.yml").string(),
               (kShared / "conformance/rulefmt/model-rulefmt-testdata/noexpr.bad.yaml").string()});
@@ -118,7 +104,7 @@ TEST(CheckRulesTest, OutputAndExitCodes) {
   // rules-bad.yml: the summary template uses the undefined variable $label.
   r = Tocsin({(testdata / "rules-bad.yml").string()});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.stderr_text,
+  EXPECT_THAT(r.err,
               HasSubstr("group \"alerts\", rule 1, \"InstanceDown\": annotation \"summary\": "
                         "template: __alert_InstanceDown:1: undefined variable \"$label\""));
 
@@ -127,13 +113,13 @@ TEST(CheckRulesTest, OutputAndExitCodes) {
   r = Tocsin({"--enable-feature=promql-experimental-functions,promql-extended-range-selectors",
               "--enable-feature=promql-binop-fill-modifiers",
               (testdata / "features.yml").string()});
-  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
-  EXPECT_THAT(r.stdout_text, HasSubstr("SUCCESS: 4 rules found"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("SUCCESS: 4 rules found"));
 
   r = Tocsin({(testdata / "rules_extrafields.yml").string()});
   EXPECT_EQ(r.exit_code, 1);
   r = Tocsin({"--ignore-unknown-fields", (testdata / "rules_extrafields.yml").string()});
-  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 TEST(CheckRulesTest, ExampleRulesAreValid) {
@@ -143,7 +129,7 @@ TEST(CheckRulesTest, ExampleRulesAreValid) {
   }
   ASSERT_FALSE(files.empty());
   ProcessRun r = Tocsin(files);
-  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 // Files whose verdict is the same in Prometheus 2.42 and 3.x.
@@ -234,18 +220,18 @@ TEST(CheckRulesTest, SameVerdictAsPromtool) {
       if (fatal) args.insert(args.begin(), "--lint-fatal");
       ProcessRun ours = Tocsin(args), theirs = Promtool(args);
       // --lint-fatal only matters for files with lint findings; skip the second run otherwise.
-      const bool linted = theirs.stderr_text.find("lint error") != std::string::npos ||
-                          ours.stderr_text.find("lint error") != std::string::npos;
+      const bool linted = theirs.err.find("lint error") != std::string::npos ||
+                          ours.err.find("lint error") != std::string::npos;
       EXPECT_EQ(ours.exit_code, theirs.exit_code)
           << file << (fatal ? " (--lint-fatal)" : "") << "\n--- tocsin:\n"
-          << ours.stdout_text << ours.stderr_text << "--- promtool:\n"
-          << theirs.stdout_text << theirs.stderr_text;
+          << ours.out << ours.err << "--- promtool:\n"
+          << theirs.out << theirs.err;
       // The SUCCESS line (and so the rule count) must match too.
-      EXPECT_EQ(ours.stdout_text.find("SUCCESS") != std::string::npos,
-                theirs.stdout_text.find("SUCCESS") != std::string::npos)
+      EXPECT_EQ(ours.out.find("SUCCESS") != std::string::npos,
+                theirs.out.find("SUCCESS") != std::string::npos)
           << file;
-      if (ours.stdout_text.find("SUCCESS") != std::string::npos) {
-        EXPECT_EQ(ours.stdout_text, theirs.stdout_text) << file;
+      if (ours.out.find("SUCCESS") != std::string::npos) {
+        EXPECT_EQ(ours.out, theirs.out) << file;
       }
       if (!linted) break;
     }

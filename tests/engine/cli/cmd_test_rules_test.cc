@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -23,6 +24,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/support/subprocess.h"
 
 namespace tocsin::cli {
 namespace {
@@ -36,39 +39,21 @@ const std::string kTocsin = std::string(TOCSIN_BINARY_DIR) + "/engine/cli/tocsin
 const std::string kPromtool = "/usr/bin/promtool";
 const fs::path kTestdata = kShared / "conformance" / "promtool" / "testdata";
 
-struct ProcessRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using ProcessRun = test::ProcessResult;
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
+// Runs a binary as a user would (stdin from /dev/null), through the shared test helper, with a
+// generous deadline: promtool on the large generated files is slow when the machine is loaded.
 ProcessRun Exec(const std::string& binary, const std::vector<std::string>& args) {
-  static int counter = 0;
-  const fs::path dir = fs::temp_directory_path();
-  const std::string tag = std::to_string(getpid()) + "_" + std::to_string(counter++);
-  const fs::path out = dir / ("test_rules_out_" + tag), err = dir / ("test_rules_err_" + tag);
-  std::string cmd = Quote(binary);
-  for (const std::string& a : args) cmd += " " + Quote(a);
-  cmd += " >" + Quote(out.string()) + " 2>" + Quote(err.string()) + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  ProcessRun r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadFile(out);
-  r.err = ReadFile(err);
-  fs::remove(out);
-  fs::remove(err);
-  return r;
+  std::vector<std::string> argv = {binary};
+  argv.insert(argv.end(), args.begin(), args.end());
+  test::ProcessOptions options;
+  options.timeout = std::chrono::minutes(10);
+  return test::RunProcess(argv, options);
 }
 
 ProcessRun Tocsin(std::vector<std::string> args) {
