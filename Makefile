@@ -61,8 +61,10 @@ test: deps
 	cmake -S . -B $(TEST_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DTOCSIN_SANITIZE=ON \
 	  -DTOCSIN_BUILD_BENCHMARKS=OFF -DTOCSIN_SHARED_DIR=$(SHARED_DIR)
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
-	cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
-	@cat $(TEST_BUILD_DIR)/conformance-summary.txt 2>/dev/null || true
+	rm -rf $(TEST_BUILD_DIR)/conformance-results
+	@rc=0; (cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900) || rc=$$?; \
+	  cmake -DBUILD_DIR=$(abspath $(TEST_BUILD_DIR)) -P tests/conformance/print_summary.cmake; \
+	  exit $$rc
 
 test-asan: test
 

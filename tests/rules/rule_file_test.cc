@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "tests/support/conformance_record.h"
+
 namespace tocsin::rules {
 namespace {
 
@@ -34,6 +36,8 @@ class RulefmtConformanceTest : public ::testing::TestWithParam<ConformanceCase> 
 
 TEST_P(RulefmtConformanceTest, LoadsOrIsRejectedAsUpstream) {
   const ConformanceCase& c = GetParam();
+  test::ConformanceCaseRecorder record(
+      "rulefmt", std::string(c.file) + (c.validation == NameValidation::kLegacy ? " legacy" : ""));
   RuleFileOptions options;
   options.name_validation = c.validation;
   RuleFileParse p = LoadRuleFile(kShared / "conformance" / "rulefmt" / c.file, options);

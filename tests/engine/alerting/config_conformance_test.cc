@@ -9,6 +9,7 @@
 #include "engine/alerting/config_loader.h"
 #include "engine/alerting/route_tree.h"
 #include "tests/support/alertmanager_conformance_files.h"
+#include "tests/support/conformance_record.h"
 
 namespace tocsin::alerting {
 namespace {
@@ -90,17 +91,22 @@ TEST(ConfigConformanceTest, ValidFilesLoad) {
   for (const std::string& name : kValid) {
     Result<Config> cfg = Load(name);
     EXPECT_TRUE(cfg.ok()) << name << ": " << (cfg.ok() ? "" : cfg.message());
+    test::RecordConformanceOutcome("alertmanager-config", name, cfg.ok());
   }
 }
 
 TEST(ConfigConformanceTest, InvalidFilesFailWithUpstreamMessage) {
   for (const auto& [name, message] : kInvalid) {
     Result<Config> cfg = Load(name);
-    ASSERT_FALSE(cfg.ok()) << name;
-    EXPECT_NE(cfg.message().find(message), std::string::npos)
-        << name << "\n got: " << cfg.message() << "\nwant: " << message;
+    const bool rejected = !cfg.ok();
+    const bool same_reason = rejected && cfg.message().find(message) != std::string::npos;
     // Ours also says where.
-    EXPECT_NE(cfg.message().find(name + ":"), std::string::npos) << cfg.message();
+    const bool says_where = rejected && cfg.message().find(name + ":") != std::string::npos;
+    test::RecordConformanceOutcome("alertmanager-config", name,
+                                   rejected && same_reason && says_where);
+    ASSERT_TRUE(rejected) << name;
+    EXPECT_TRUE(same_reason) << name << "\n got: " << cfg.message() << "\nwant: " << message;
+    EXPECT_TRUE(says_where) << cfg.message();
   }
 }
 

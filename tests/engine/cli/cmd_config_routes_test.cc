@@ -29,6 +29,7 @@
 
 #include "engine/alerting/config_loader.h"
 #include "tests/support/alertmanager_conformance_files.h"
+#include "tests/support/conformance_record.h"
 #include "tests/support/subprocess.h"
 
 namespace tocsin::cli {
@@ -217,10 +218,14 @@ TEST(ConfigRoutesReferenceTest, ConformanceConfigurations) {
     // Two label sets for a tree that is only a root, more for real trees.
     const size_t routes = CountRoutes(YAML::LoadFile(file.string())["route"]);
     const size_t count = routes == 1 ? 2 : std::min<size_t>(14, 2 + 2 * routes);
+    const int failed_before = test::FailedAssertionsSoFar();
     for (const auto& labels : LabelSets(CandidateValues(file), count, 20240601)) {
       ExpectSameAsAmtool(file, projection, TestArgs(labels));
       ++runs;
     }
+    // One case per file: every label set routed as amtool routes it.
+    test::RecordConformanceOutcome("amtool-config-routes", name,
+                                   test::FailedAssertionsSoFar() == failed_before);
   }
   EXPECT_GE(runs, 50u);  // the trees are there and were walked
 }
