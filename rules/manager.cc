@@ -10,7 +10,6 @@
 
 #include "rules/engine_query.h"
 #include "rules/eval_slot.h"
-#include "rules/group_loader.h"
 #include "rules/prometheus_template_expander.h"
 
 namespace tocsin::rules {
@@ -135,7 +134,10 @@ Result<size_t> RuleManager::Update(const std::vector<std::string>& files) {
     for (const std::string& e : loaded.errors) message += (message.empty() ? "" : "\n") + e;
     return Error{message};
   }
+  return Install(std::move(loaded));
+}
 
+size_t RuleManager::Install(LoadedGroups loaded) {
   std::lock_guard lock(mu_);
   std::map<std::string, Entry*> old_by_key;
   for (Entry& e : entries_) old_by_key.emplace(e.group->key(), &e);

@@ -25,6 +25,7 @@
 #include "engine/promql/engine.h"
 #include "rules/alert.h"
 #include "rules/alert_sink.h"
+#include "rules/group_loader.h"
 #include "rules/rule_file.h"
 #include "rules/rule_group.h"
 #include "storage/base/result.h"
@@ -68,6 +69,10 @@ class RuleManager {
 
   // Loads `files` (see the header comment). Returns every error of the first bad file.
   Result<size_t> Update(const std::vector<std::string>& files);
+  // The swap half of Update, for callers that loaded the groups themselves (LoadGroups with
+  // these options' file options) together with other configuration, so that nothing changes
+  // unless all of it is good. `loaded` must be ok(). Returns the number of rules.
+  size_t Install(LoadedGroups loaded);
 
   // Starts evaluating every group on `io` (whose threads the caller runs); groups added by later
   // Updates start there too. Stop() ends all evaluation and waits for running ones.

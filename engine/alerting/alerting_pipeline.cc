@@ -520,11 +520,22 @@ std::vector<ApiReceiver> AlertingPipeline::Receivers() const {
 }
 
 Status AlertingPipeline::Reload(std::shared_ptr<const Config> config) {
-  Impl& p = *impl_;
+  auto prepared = PrepareReload(std::move(config));
+  if (!prepared.ok()) return prepared.error();
+  CommitReload(std::move(*prepared));
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<AlertingPipeline::Generation>> AlertingPipeline::PrepareReload(
+    std::shared_ptr<const Config> config) {
   if (config == nullptr) return Error{"reload: no configuration"};
-  auto built = p.Build(std::move(config));
+  auto built = impl_->Build(std::move(config));
   if (!built.ok()) return Error{"reload: " + built.message()};
-  std::shared_ptr<Generation> fresh = std::move(*built);
+  return std::move(*built);
+}
+
+void AlertingPipeline::CommitReload(std::shared_ptr<Generation> fresh) {
+  Impl& p = *impl_;
   std::shared_ptr<Generation> old;
   bool started;
   {
@@ -543,7 +554,6 @@ Status AlertingPipeline::Reload(std::shared_ptr<const Config> config) {
   p.tracker->MarkDirty();
   if (started) fresh->dispatcher->Start();
   spdlog::info("alerting configuration reloaded");
-  return Status::Ok();
 }
 
 std::shared_ptr<const Config> AlertingPipeline::config() const {

@@ -158,6 +158,13 @@ class AlertingPipeline final {
   // log stay; aggregation groups are rebuilt (with their group_wait) as in Alertmanager, and
   // the log keeps them from repeating notifications.
   Status Reload(std::shared_ptr<const Config> config);
+  // Reload in two steps, for a caller that must check other configuration as well before
+  // anything changes (the daemon's all-or-nothing reload): PrepareReload builds the receivers,
+  // their templates and the route tree and changes nothing; CommitReload swaps them in and
+  // cannot fail.
+  struct Generation;
+  Result<std::shared_ptr<Generation>> PrepareReload(std::shared_ptr<const Config> config);
+  void CommitReload(std::shared_ptr<Generation> prepared);
   std::shared_ptr<const Config> config() const;
   // The pipeline's clock (its scheduler's): what the API compares silence times against.
   TimestampMs now() const;
@@ -170,7 +177,6 @@ class AlertingPipeline final {
   bool FlushState(std::chrono::milliseconds timeout);
 
  private:
-  struct Generation;
   struct Impl;
   explicit AlertingPipeline(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

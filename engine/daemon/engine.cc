@@ -395,31 +395,34 @@ struct Engine::Impl {
     return true;
   }
 
+  // All or nothing: everything new is read, checked and built first (the daemon's file, the
+  // rule groups, the Alertmanager configuration with its receivers and templates, the scrape
+  // jobs); only then is anything swapped, and the swaps that remain cannot fail. So a bad file
+  // anywhere keeps the old everything running, and the metrics and the answer say so.
   ReloadOutcome Reload() {
     std::lock_guard lock(reload_mu);
     const std::string file = options.config_file.empty() ? "(options)" : options.config_file;
     spdlog::info("Loading configuration file {}", file);
-    auto loaded = Load();
-    Status applied = Status::Ok();
-    if (loaded.ok() && running) {
-      if (auto r = rules->Update(loaded->daemon.rule_file_paths); !r.ok()) {
-        applied = r.error();
-      } else if (Status s = pipeline->Reload(loaded->alerting); !s.ok()) {
-        applied = s;
-      } else if (Status s2 = scraper->ApplyConfig(loaded->scrape_configs, loaded->scrape_globals);
-                 !s2.ok()) {
-        applied = s2;
-      }
-    }
-    if (!loaded.ok() || !applied.ok()) {
-      const std::string message = loaded.ok() ? applied.message() : loaded.message();
+    auto fail = [&](const std::string& message) {
       spdlog::error("Error reloading config: {}", message);
       RecordReload(false);
-      return {false, message};
-    }
-    if (running &&
-        (!loaded->daemon.alertmanagers.empty() || !config.daemon.alertmanagers.empty())) {
-      SetUpstreamAlertmanagers(loaded->daemon.alertmanagers);
+      return ReloadOutcome{false, message};
+    };
+    auto loaded = Load();
+    if (!loaded.ok()) return fail(loaded.message());
+    if (running) {
+      auto alerting = pipeline->PrepareReload(loaded->alerting);
+      if (!alerting.ok()) return fail(alerting.message());
+      // Checks the jobs once more and installs them in one step, or changes nothing.
+      if (Status s = scraper->ApplyConfig(loaded->scrape_configs, loaded->scrape_globals);
+          !s.ok()) {
+        return fail(s.message());
+      }
+      pipeline->CommitReload(std::move(*alerting));
+      rules->Install(std::move(loaded->groups));
+      if (!loaded->daemon.alertmanagers.empty() || !config.daemon.alertmanagers.empty()) {
+        SetUpstreamAlertmanagers(loaded->daemon.alertmanagers);
+      }
     }
     WarnAboutRestartOnlySettings(loaded->daemon);
     for (const std::string& w : loaded->warnings) spdlog::warn("{}", w);

@@ -46,6 +46,7 @@ Result<LoadedConfig> LoadReferenced(DaemonConfig config, const ConfigOverrides& 
     out.longest_rule_look_back = LongestRuleLookBack(list, config.global.query_lookback_delta,
                                                      config.global.rule_query_offset);
     out.warnings.insert(out.warnings.end(), groups.warnings.begin(), groups.warnings.end());
+    out.groups = std::move(groups);
   }
 
   // The Alertmanager configuration.

@@ -1,8 +1,8 @@
 // Everything a (re)load of the daemon needs, read and checked before anything changes: the
-// daemon's file, the rule files (parsed and validated, then dropped: the rule manager loads them
-// again when the load is applied), the Alertmanager configuration, the scrape jobs. A reload
-// applies a LoadedConfig only when LoadConfiguration succeeded for all of it, so a bad file
-// leaves the running configuration untouched.
+// daemon's file, the rule files (parsed and validated into the groups a reload installs, so the
+// rules that run are the ones checked, even if a file changes meanwhile), the Alertmanager
+// configuration, the scrape jobs. A reload applies a LoadedConfig only when LoadConfiguration
+// succeeded for all of it, so a bad file leaves the running configuration untouched.
 #pragma once
 
 #include <memory>
@@ -12,6 +12,7 @@
 #include "engine/alerting/config.h"
 #include "engine/daemon/config.h"
 #include "engine/scrape/scrape_config.h"
+#include "rules/group_loader.h"
 #include "rules/rule_file.h"
 #include "storage/base/result.h"
 
@@ -29,6 +30,9 @@ struct LoadedConfig {
   std::shared_ptr<const alerting::Config> alerting;
   scrape::ScrapeGlobals scrape_globals;
   std::vector<scrape::ScrapeConfig> scrape_configs;  // validated, defaults applied
+  // The rule groups, loaded as the rule manager loads them (RuleManager::Install takes them; a
+  // LoadedConfig whose groups were installed keeps only the counts below).
+  rules::LoadedGroups groups;
   size_t rule_groups = 0;
   size_t rules = 0;
   DurationMs longest_rule_look_back = 0;  // retention.h

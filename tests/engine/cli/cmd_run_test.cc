@@ -2,7 +2,7 @@
 // A kill -9 after the alert fired must lose nothing: after the restart the alert is firing at
 // once with its original activeAt (never pending again), and the receiver is not notified a
 // second time (the notification log came back). SIGHUP with a broken rule file keeps the old
-// rules; SIGTERM exits cleanly.
+// rules; SIGTERM exits cleanly. A reload that fails anywhere changes nothing at all.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -178,6 +178,83 @@ TEST_F(CmdRunTest, KillNineLosesNothingReloadIsAtomicTermIsClean) {
     kinds.push_back(std::string(sqlite::HistoryKindName(it->kind)));
   }
   EXPECT_EQ(kinds, (std::vector<std::string>{"pending", "firing"}));
+}
+
+// The reload is all or nothing: good rules with an Alertmanager file whose template does not
+// parse (which only building the receivers finds) change nothing, neither the rules nor the
+// receivers; the answer, the log and both reload metrics say it failed. Fixed, both apply.
+TEST_F(CmdRunTest, ReloadWithABadAlertmanagerFileKeepsTheOldRulesToo) {
+  auto write_alertmanager = [&](const std::string& receiver, const std::string& tmpl) {
+    std::ofstream(dir_ / "notify.tmpl") << tmpl;
+    std::ofstream(dir_ / "alertmanager.yml")
+        << "route:\n  receiver: " << receiver << "\n  group_wait: 0s\n"
+        << "templates: [" << (dir_ / "notify.tmpl").string() << "]\n"
+        << "receivers:\n  - name: " << receiver
+        << "\n    webhook_configs:\n      - url: " << hook_.url("/hook") << "\n";
+  };
+  write_alertmanager("hook", "{{ define \"tocsin.test\" }}ok{{ end }}\n");
+  std::ofstream(dir_ / "tocsin.yml") << "global:\n  evaluation_interval: 1s\n"
+                                        "rule_files: [rules.yml]\n"
+                                        "alerting:\n  config_file: "
+                                     << (dir_ / "alertmanager.yml").string()
+                                     << "\nweb:\n  listen_address: 127.0.0.1:" << port_ << "\n";
+  ASSERT_NO_FATAL_FAILURE(Start());
+
+  // The names of the rules loaded, and when their group last ran.
+  auto rules = [&] {
+    std::vector<std::string> names;
+    std::string last;
+    const nlohmann::json body = nlohmann::json::parse(Get("/api/v1/rules").body);
+    for (const auto& g : body["data"]["groups"]) {
+      last = g["lastEvaluation"];
+      for (const auto& r : g["rules"]) names.push_back(r["name"]);
+    }
+    return std::make_pair(names, last);
+  };
+  auto receivers = [&] { return nlohmann::json::parse(Get("/api/v2/receivers").body).dump(); };
+  auto metric = [&](const std::string& line) {
+    return Get("/metrics").body.find(line) != std::string::npos;
+  };
+  auto reload = [&] {
+    notifiers::HttpRequest r;
+    r.method = "POST";
+    r.url = "http://127.0.0.1:" + std::to_string(port_) + "/-/reload";
+    r.timeout = 5s;
+    return client_.Send(r, {});
+  };
+  EXPECT_EQ(rules().first, std::vector<std::string>{"AlwaysOn"});
+  EXPECT_NE(receivers().find("\"hook\""), std::string::npos);
+
+  // Good rules, a template that does not parse.
+  std::string renamed = kRules;
+  renamed.replace(renamed.find("AlwaysOn"), 8, "AlwaysOnRenamed");
+  std::ofstream(dir_ / "rules.yml") << renamed;
+  write_alertmanager("hook2", "{{ define \"tocsin.test\" }}{{ .Broken \n");
+  auto failed = reload();
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_NE(failed.body.find("notify.tmpl"), std::string::npos) << failed.body;
+  EXPECT_TRUE(metric("prometheus_config_last_reload_successful 0"));
+  EXPECT_TRUE(metric("alertmanager_config_last_reload_successful 0"));
+  const auto [names, evaluated] = rules();
+  EXPECT_EQ(names, std::vector<std::string>{"AlwaysOn"});
+  EXPECT_EQ(receivers().find("hook2"), std::string::npos) << receivers();
+  // ... and the old rules keep being evaluated.
+  bool still_evaluated = false;
+  for (int i = 0; i < 40 && !still_evaluated; ++i) {
+    std::this_thread::sleep_for(100ms);
+    still_evaluated = rules().second != evaluated;
+  }
+  EXPECT_TRUE(still_evaluated);
+  EXPECT_FALSE(Alert().is_null());
+
+  // Fixed: the new rules and the new receiver, both at once.
+  write_alertmanager("hook2", "{{ define \"tocsin.test\" }}fixed{{ end }}\n");
+  auto applied = reload();
+  EXPECT_EQ(applied.status, 200) << applied.body;
+  EXPECT_EQ(rules().first, std::vector<std::string>{"AlwaysOnRenamed"});
+  EXPECT_NE(receivers().find("\"hook2\""), std::string::npos) << receivers();
+  EXPECT_TRUE(metric("prometheus_config_last_reload_successful 1"));
+  EXPECT_TRUE(metric("alertmanager_config_last_reload_successful 1"));
 }
 
 }  // namespace
