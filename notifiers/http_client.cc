@@ -1,19 +1,14 @@
 #include "notifiers/http_client.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
 #include <mutex>
 
-namespace tocsin::notifiers {
+#include "notifiers/curl_library.h"
 
-void EnsureCurlInitialized() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+namespace tocsin::notifiers {
 
 namespace {
 
@@ -142,8 +137,10 @@ std::optional<DurationMs> ParseRetryAfter(std::string_view value, TimestampMs no
     return std::min(seconds, kMaxSeconds) * kSecond;
   }
   // HTTP-date (RFC 9110: IMF-fixdate, and the obsolete RFC 850 and asctime forms).
+  auto curl = LoadCurl();
+  if (!curl.ok()) return std::nullopt;
   std::string text(value);
-  time_t when = curl_getdate(text.c_str(), nullptr);
+  time_t when = (*curl)->getdate(text.c_str(), nullptr);
   if (when == -1) return std::nullopt;
   DurationMs delay = static_cast<DurationMs>(when) * kSecond - now_wall;
   return std::max<DurationMs>(delay, 0);
@@ -151,6 +148,11 @@ std::optional<DurationMs> ParseRetryAfter(std::string_view value, TimestampMs no
 
 struct HttpClient::Impl {
   std::string user_agent;
+  // libcurl and the share are set up by the first request (see curl_library.h); until then a
+  // client costs nothing, and one that never sends never loads libcurl.
+  std::once_flag opened;
+  const CurlLibrary* curl = nullptr;
+  std::string load_error;
   CURLSH* share = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> share_locks;
   std::mutex pool_mu;
@@ -170,11 +172,11 @@ struct HttpClient::Impl {
       if (!idle.empty()) {
         CURL* h = idle.back();
         idle.pop_back();
-        curl_easy_reset(h);  // keeps its live connections
+        curl->easy_reset(h);  // keeps its live connections
         return h;
       }
     }
-    return curl_easy_init();
+    return curl->easy_init();
   }
 
   void Release(CURL* h) {
@@ -182,30 +184,49 @@ struct HttpClient::Impl {
     if (idle.size() < kMaxIdle) {
       idle.push_back(h);
     } else {
-      curl_easy_cleanup(h);
+      curl->easy_cleanup(h);
     }
+  }
+
+  // Loads libcurl and creates the share on the first call; false (with load_error) when libcurl
+  // cannot be loaded.
+  bool Open() {
+    std::call_once(opened, [this] {
+      auto lib = LoadCurl();
+      if (!lib.ok()) {
+        load_error = lib.message();
+        return;
+      }
+      share = (*lib)->share_init();
+      (*lib)->share_setopt(share, CURLSHOPT_LOCKFUNC, &Impl::Lock);
+      (*lib)->share_setopt(share, CURLSHOPT_UNLOCKFUNC, &Impl::Unlock);
+      (*lib)->share_setopt(share, CURLSHOPT_USERDATA, this);
+      (*lib)->share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+      (*lib)->share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+      curl = *lib;
+    });
+    return curl != nullptr;
   }
 };
 
 HttpClient::HttpClient(std::string user_agent) : impl_(std::make_unique<Impl>()) {
-  EnsureCurlInitialized();
   impl_->user_agent = std::move(user_agent);
-  impl_->share = curl_share_init();
-  curl_share_setopt(impl_->share, CURLSHOPT_LOCKFUNC, &Impl::Lock);
-  curl_share_setopt(impl_->share, CURLSHOPT_UNLOCKFUNC, &Impl::Unlock);
-  curl_share_setopt(impl_->share, CURLSHOPT_USERDATA, impl_.get());
-  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }
 
 HttpClient::~HttpClient() {
-  for (CURL* h : impl_->idle) curl_easy_cleanup(h);
-  curl_share_cleanup(impl_->share);
+  if (impl_->curl == nullptr) return;
+  for (CURL* h : impl_->idle) impl_->curl->easy_cleanup(h);
+  impl_->curl->share_cleanup(impl_->share);
 }
 
 HttpResponse HttpClient::Send(const HttpRequest& request, const HttpClientConfig& config,
                               std::stop_token stop) {
   HttpResponse response;
+  if (!impl_->Open()) {
+    response.transport_error = impl_->load_error;
+    return response;
+  }
+  const CurlLibrary& curl = *impl_->curl;
   CURL* h = impl_->Acquire();
   if (h == nullptr) {
     response.transport_error = "cannot create an HTTP handle";
@@ -216,81 +237,81 @@ HttpResponse HttpClient::Send(const HttpRequest& request, const HttpClientConfig
   curl_slist* headers = nullptr;
 
   long timeout_ms = std::max<long>(1, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_SHARE, impl_->share);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, impl_->user_agent.c_str());
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, config.follow_redirects ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);  // Go's http.Client limit
+  curl.easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(h, CURLOPT_SHARE, impl_->share);
+  curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl.easy_setopt(h, CURLOPT_USERAGENT, impl_->user_agent.c_str());
+  curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, config.follow_redirects ? 1L : 0L);
+  curl.easy_setopt(h, CURLOPT_MAXREDIRS, 10L);  // Go's http.Client limit
 
   if (request.method == "GET") {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl.easy_setopt(h, CURLOPT_HTTPGET, 1L);
   } else {
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl.easy_setopt(h, CURLOPT_POST, 1L);
+    curl.easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     if (request.method != "POST")
-      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
   for (const auto& [name, value] : request.headers) {
-    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    headers = curl.slist_append(headers, (name + ": " + value).c_str());
   }
   // No "Expect: 100-continue" round trip before larger bodies.
-  headers = curl_slist_append(headers, "Expect:");
+  headers = curl.slist_append(headers, "Expect:");
   if (!config.authorization_credentials.empty()) {
     std::string type = config.authorization_type.empty() ? "Bearer" : config.authorization_type;
-    headers = curl_slist_append(
+    headers = curl.slist_append(
         headers, ("Authorization: " + type + " " + config.authorization_credentials).c_str());
   }
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 
   if (!config.basic_auth_username.empty() || !config.basic_auth_password.empty()) {
-    curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt(h, CURLOPT_USERNAME, config.basic_auth_username.c_str());
-    curl_easy_setopt(h, CURLOPT_PASSWORD, config.basic_auth_password.c_str());
+    curl.easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl.easy_setopt(h, CURLOPT_USERNAME, config.basic_auth_username.c_str());
+    curl.easy_setopt(h, CURLOPT_PASSWORD, config.basic_auth_password.c_str());
   }
 
   if (!config.proxy_url.empty()) {
-    curl_easy_setopt(h, CURLOPT_PROXY, config.proxy_url.c_str());
-    if (!config.no_proxy.empty()) curl_easy_setopt(h, CURLOPT_NOPROXY, config.no_proxy.c_str());
+    curl.easy_setopt(h, CURLOPT_PROXY, config.proxy_url.c_str());
+    if (!config.no_proxy.empty()) curl.easy_setopt(h, CURLOPT_NOPROXY, config.no_proxy.c_str());
   } else if (!config.proxy_from_environment) {
-    curl_easy_setopt(h, CURLOPT_PROXY, "");  // "" also ignores http_proxy & co.
+    curl.easy_setopt(h, CURLOPT_PROXY, "");  // "" also ignores http_proxy & co.
   }
 
   const TlsConfig& tls = config.tls;
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, tls.insecure_skip_verify ? 0L : 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, tls.insecure_skip_verify ? 0L : 2L);
-  if (!tls.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, tls.ca_file.c_str());
-  if (!tls.cert_file.empty()) curl_easy_setopt(h, CURLOPT_SSLCERT, tls.cert_file.c_str());
-  if (!tls.key_file.empty()) curl_easy_setopt(h, CURLOPT_SSLKEY, tls.key_file.c_str());
-  curl_easy_setopt(h, CURLOPT_SSLVERSION, TlsVersion(tls.min_version));
+  curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, tls.insecure_skip_verify ? 0L : 1L);
+  curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, tls.insecure_skip_verify ? 0L : 2L);
+  if (!tls.ca_file.empty()) curl.easy_setopt(h, CURLOPT_CAINFO, tls.ca_file.c_str());
+  if (!tls.cert_file.empty()) curl.easy_setopt(h, CURLOPT_SSLCERT, tls.cert_file.c_str());
+  if (!tls.key_file.empty()) curl.easy_setopt(h, CURLOPT_SSLKEY, tls.key_file.c_str());
+  curl.easy_setopt(h, CURLOPT_SSLVERSION, TlsVersion(tls.min_version));
 
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+  curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl.easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+  curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl.easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+  curl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+  curl.easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
 
   auto started = std::chrono::steady_clock::now();
-  CURLcode rc = curl_easy_perform(h);
+  CURLcode rc = curl.easy_perform(h);
   response.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
 
   if (rc == CURLE_OK) {
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+    curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
   } else {
     response.status = 0;
     response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     response.cancelled = rc == CURLE_ABORTED_BY_CALLBACK;
-    std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+    std::string detail = errbuf[0] != '\0' ? errbuf : curl.easy_strerror(rc);
     // The URL itself is never part of the message: webhook and Slack URLs carry secrets.
     if (response.timed_out) {
       response.transport_error = "request timed out: " + detail;
@@ -301,9 +322,9 @@ HttpResponse HttpClient::Send(const HttpRequest& request, const HttpClientConfig
     }
   }
 
-  curl_slist_free_all(headers);
+  curl.slist_free_all(headers);
   // The handle points at per-request buffers; clear them before it waits in the pool.
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  curl.easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   impl_->Release(h);
   return response;
 }

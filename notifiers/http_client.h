@@ -122,7 +122,4 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
-// libcurl's process-wide initialisation, done once before the first handle (thread-safe).
-void EnsureCurlInitialized();
-
 }  // namespace tocsin::notifiers

@@ -1,9 +1,9 @@
 #include "notifiers/smtp_client.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cstring>
+
+#include "notifiers/curl_library.h"
 
 namespace tocsin::notifiers {
 namespace {
@@ -43,9 +43,14 @@ long TlsVersion(std::string_view v) {
 SmtpResult SendMail(const SmtpOptions& options, const std::string& from,
                     const std::vector<std::string>& recipients, const std::string& message,
                     std::chrono::milliseconds timeout, std::stop_token stop) {
-  EnsureCurlInitialized();
   SmtpResult result;
-  CURL* h = curl_easy_init();
+  auto loaded = LoadCurl();
+  if (!loaded.ok()) {
+    result.error = loaded.message();
+    return result;
+  }
+  const CurlLibrary& curl = **loaded;
+  CURL* h = curl.easy_init();
   if (h == nullptr) {
     result.error = "cannot create an SMTP handle";
     return result;
@@ -53,7 +58,7 @@ SmtpResult SendMail(const SmtpOptions& options, const std::string& from,
   char errbuf[CURL_ERROR_SIZE] = {};
   Upload upload{&message, 0, stop};
   curl_slist* rcpts = nullptr;
-  for (const auto& r : recipients) rcpts = curl_slist_append(rcpts, ("<" + r + ">").c_str());
+  for (const auto& r : recipients) rcpts = curl.slist_append(rcpts, ("<" + r + ">").c_str());
 
   // The URL path is the EHLO name. IPv6 hosts need brackets.
   std::string host = options.host.find(':') != std::string::npos && options.host.front() != '['
@@ -64,61 +69,61 @@ SmtpResult SendMail(const SmtpOptions& options, const std::string& from,
   long timeout_ms = std::max<long>(1, static_cast<long>(timeout.count()));
   bool encrypted = options.implicit_tls || options.require_tls;
 
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_PROXY, "");
-  curl_easy_setopt(h, CURLOPT_USE_SSL,
+  curl.easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl.easy_setopt(h, CURLOPT_PROXY, "");
+  curl.easy_setopt(h, CURLOPT_USE_SSL,
                    options.require_tls && !options.implicit_tls ? CURLUSESSL_ALL : CURLUSESSL_NONE);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.tls.insecure_skip_verify ? 0L : 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.tls.insecure_skip_verify ? 0L : 2L);
+  curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.tls.insecure_skip_verify ? 0L : 1L);
+  curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.tls.insecure_skip_verify ? 0L : 2L);
   if (!options.tls.ca_file.empty())
-    curl_easy_setopt(h, CURLOPT_CAINFO, options.tls.ca_file.c_str());
+    curl.easy_setopt(h, CURLOPT_CAINFO, options.tls.ca_file.c_str());
   if (!options.tls.cert_file.empty()) {
-    curl_easy_setopt(h, CURLOPT_SSLCERT, options.tls.cert_file.c_str());
+    curl.easy_setopt(h, CURLOPT_SSLCERT, options.tls.cert_file.c_str());
   }
   if (!options.tls.key_file.empty())
-    curl_easy_setopt(h, CURLOPT_SSLKEY, options.tls.key_file.c_str());
-  curl_easy_setopt(h, CURLOPT_SSLVERSION, TlsVersion(options.tls.min_version));
+    curl.easy_setopt(h, CURLOPT_SSLKEY, options.tls.key_file.c_str());
+  curl.easy_setopt(h, CURLOPT_SSLVERSION, TlsVersion(options.tls.min_version));
 
   std::string login_options;
   if (!options.username.empty()) {
-    curl_easy_setopt(h, CURLOPT_USERNAME, options.username.c_str());
+    curl.easy_setopt(h, CURLOPT_USERNAME, options.username.c_str());
     if (!options.password.empty()) {
-      curl_easy_setopt(h, CURLOPT_PASSWORD, options.password.c_str());
+      curl.easy_setopt(h, CURLOPT_PASSWORD, options.password.c_str());
       // As Go's smtp.PlainAuth (which Alertmanager uses): PLAIN only over TLS or to this host.
       login_options =
           encrypted || IsLoopback(options.host) ? "AUTH=LOGIN;AUTH=PLAIN" : "AUTH=LOGIN";
       if (!options.identity.empty()) {
-        curl_easy_setopt(h, CURLOPT_SASL_AUTHZID, options.identity.c_str());
+        curl.easy_setopt(h, CURLOPT_SASL_AUTHZID, options.identity.c_str());
       }
     } else {
-      curl_easy_setopt(h, CURLOPT_PASSWORD, options.secret.c_str());
+      curl.easy_setopt(h, CURLOPT_PASSWORD, options.secret.c_str());
       login_options = "AUTH=CRAM-MD5";
     }
-    curl_easy_setopt(h, CURLOPT_LOGIN_OPTIONS, login_options.c_str());
+    curl.easy_setopt(h, CURLOPT_LOGIN_OPTIONS, login_options.c_str());
   }
 
-  curl_easy_setopt(h, CURLOPT_MAIL_FROM, ("<" + from + ">").c_str());
-  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
-  curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(h, CURLOPT_READFUNCTION, &ReadMessage);
-  curl_easy_setopt(h, CURLOPT_READDATA, &upload);
-  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &upload);
+  curl.easy_setopt(h, CURLOPT_MAIL_FROM, ("<" + from + ">").c_str());
+  curl.easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
+  curl.easy_setopt(h, CURLOPT_UPLOAD, 1L);
+  curl.easy_setopt(h, CURLOPT_READFUNCTION, &ReadMessage);
+  curl.easy_setopt(h, CURLOPT_READDATA, &upload);
+  curl.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+  curl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+  curl.easy_setopt(h, CURLOPT_XFERINFODATA, &upload);
 
-  CURLcode rc = curl_easy_perform(h);
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.reply_code);
+  CURLcode rc = curl.easy_perform(h);
+  curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.reply_code);
   if (rc == CURLE_OK) {
     result.ok = true;
   } else {
     result.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
-    std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+    std::string detail = errbuf[0] != '\0' ? errbuf : curl.easy_strerror(rc);
     if (rc == CURLE_USE_SSL_FAILED) {
       result.error = "'require_tls' is true (default) but " + options.host + ":" +
                      std::to_string(options.port) + " does not advertise the STARTTLS extension";
@@ -131,8 +136,8 @@ SmtpResult SendMail(const SmtpOptions& options, const std::string& from,
     }
     if (result.reply_code != 0) result.error += " (SMTP " + std::to_string(result.reply_code) + ")";
   }
-  curl_slist_free_all(rcpts);
-  curl_easy_cleanup(h);
+  curl.slist_free_all(rcpts);
+  curl.easy_cleanup(h);
   return result;
 }
 
