@@ -3,7 +3,8 @@
 //
 // Signals are taken synchronously: they are blocked before the Engine makes its threads (which
 // inherit the mask), and this thread waits for them with sigwait, so no handler runs in an
-// arbitrary thread and a reload happens in plain code.
+// arbitrary thread and a reload happens in plain code. Between signals this thread also gives
+// the heap's free pages back to the kernel every --memory.trim-interval (process_memory.h).
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
@@ -14,6 +15,7 @@
 
 #include "engine/cli/commands.h"
 #include "engine/daemon/logging.h"
+#include "engine/daemon/process_memory.h"
 #include "storage/base/time.h"
 #include "tocsin/engine.h"
 
@@ -28,6 +30,8 @@ struct RunOptions {
   std::string log_level = "info";
   std::string log_format = "logfmt";
   std::string shutdown_timeout = "10s";
+  int malloc_arenas = 2;
+  std::string trim_interval = "10s";
 };
 
 int Run(const RunOptions& o) {
@@ -40,6 +44,18 @@ int Run(const RunOptions& o) {
     spdlog::error("--shutdown.timeout: {}", timeout.message());
     return 2;
   }
+
+  auto trim_interval = ParseDuration(o.trim_interval);
+  if (!trim_interval.ok()) {
+    spdlog::error("--memory.trim-interval: {}", trim_interval.message());
+    return 2;
+  }
+  if (o.malloc_arenas < 0) {
+    spdlog::error("--memory.malloc-arenas: must be 0 or more, got {}", o.malloc_arenas);
+    return 2;
+  }
+  // Before the Engine makes its threads: arenas are chosen when a thread first allocates.
+  daemon::LimitMallocArenas(o.malloc_arenas);
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -65,9 +81,22 @@ int Run(const RunOptions& o) {
     return 1;
   }
 
+  // Waits for a signal, at most one trim interval (forever when trimming is off).
+  const auto wait_for_signal = [&]() -> int {
+    if (*trim_interval <= 0) {
+      int sig = 0;
+      return sigwait(&signals, &sig) == 0 ? sig : -1;
+    }
+    const timespec timeout{static_cast<time_t>(*trim_interval / 1000),
+                           static_cast<long>(*trim_interval % 1000) * 1'000'000L};
+    return sigtimedwait(&signals, nullptr, &timeout);
+  };
   while (true) {
-    int sig = 0;
-    if (sigwait(&signals, &sig) != 0) continue;
+    const int sig = wait_for_signal();
+    if (sig < 0) {
+      if (*trim_interval > 0) daemon::ReturnFreeHeapMemory();  // the interval passed (or EINTR)
+      continue;
+    }
     if (sig == SIGHUP) {
       engine->Reload();  // logs its outcome
       continue;
@@ -105,6 +134,13 @@ void RegisterRunCommand(CLI::App& app) {
   cmd->add_option("--shutdown.timeout", o->shutdown_timeout,
                   "How long in-flight notifications may take on SIGTERM before tocsin exits "
                   "(undelivered ones are sent after the next start)")
+      ->capture_default_str();
+  cmd->add_option("--memory.malloc-arenas", o->malloc_arenas,
+                  "At most this many glibc malloc arenas (0: glibc's default, 8 per core); "
+                  "MALLOC_ARENA_MAX in the environment wins")
+      ->capture_default_str();
+  cmd->add_option("--memory.trim-interval", o->trim_interval,
+                  "Give the heap's free pages back to the kernel this often (0s: never)")
       ->capture_default_str();
   cmd->callback([o] { ExitCode() = Run(*o); });
 }

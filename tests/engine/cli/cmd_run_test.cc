@@ -23,6 +23,7 @@
 #include "storage/sqlite/history_reader.h"
 #include "tests/support/free_port.h"
 #include "tests/support/http_capture_server.h"
+#include "tests/support/subprocess.h"
 
 namespace tocsin {
 namespace {
@@ -67,10 +68,11 @@ class CmdRunTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  void Start() {
+  void Start(const std::vector<std::string>& extra_args = {}) {
     const std::string binary = (fs::path(TOCSIN_BINARY_DIR) / "engine/cli/tocsin").string();
     std::vector<std::string> args{
         binary, "run", "--config.file", (dir_ / "tocsin.yml").string(), "--log.level", "warn"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -255,6 +257,35 @@ TEST_F(CmdRunTest, ReloadWithABadAlertmanagerFileKeepsTheOldRulesToo) {
   EXPECT_NE(receivers().find("\"hook2\""), std::string::npos) << receivers();
   EXPECT_TRUE(metric("prometheus_config_last_reload_successful 1"));
   EXPECT_TRUE(metric("alertmanager_config_last_reload_successful 1"));
+}
+
+// The allocator knobs (engine/daemon/process_memory.h): a daemon trimming its heap every 100ms
+// with one malloc arena evaluates, serves and stops as usual.
+TEST_F(CmdRunTest, RunsWithTheHeapTrimmedOftenAndOneArena) {
+  Start({"--memory.trim-interval", "100ms", "--memory.malloc-arenas", "1"});
+  for (int i = 0; i < 100 && Alert().is_null(); ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(Alert().is_null());
+  std::this_thread::sleep_for(300ms);  // a few trims while the daemon works
+  EXPECT_EQ(Get("/-/healthy").status, 200);
+  kill(pid_, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid_, &status, 0), pid_);
+  pid_ = -1;
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST_F(CmdRunTest, RejectsBadMemoryKnobs) {
+  const std::string binary = (fs::path(TOCSIN_BINARY_DIR) / "engine/cli/tocsin").string();
+  const std::string config = (dir_ / "tocsin.yml").string();
+  auto interval =
+      test::RunProcess({binary, "run", "--config.file", config, "--memory.trim-interval", "often"});
+  EXPECT_EQ(interval.exit_code, 2);
+  EXPECT_NE(interval.err.find("--memory.trim-interval"), std::string::npos) << interval.err;
+  auto arenas =
+      test::RunProcess({binary, "run", "--config.file", config, "--memory.malloc-arenas", "-1"});
+  EXPECT_EQ(arenas.exit_code, 2);
+  EXPECT_NE(arenas.err.find("--memory.malloc-arenas"), std::string::npos) << arenas.err;
 }
 
 }  // namespace
