@@ -16,12 +16,15 @@
 //                                   incident schedule sped up so alerts fire and resolve) scraped
 //                                   every second for kLoadedRun.
 //   BM_MemoryRatio                  tocsin / (prometheus + alertmanager), idle and loaded, for
-//                                   VmRSS, VmHWM and RssAnon.
+//                                   VmRSS, VmHWM, RssAnon and Pss.
 // Counters are MiB read from /proc/<pid>/status (VmRSS: resident now; VmHWM: peak resident;
 // RssAnon: the resident part that is the process's own, without the file-backed pages of the
 // binary and shared libraries, which tocsin maps from the system's .so files and the statically
 // linked Go programs carry in their binary); for the Debian side they are the sum over both
-// processes. `series` is what the daemon's own query
+// processes. Pss (from /proc/<pid>/smaps_rollup) is extra information: resident memory with
+// each shared page divided among the processes mapping it, so libraries that other programs on
+// the box also use count only in part. VmRSS stays the headline. `series` is what the daemon's
+// own query
 // API counts once the run is over (count({__name__=~".+"})), proof that both did the same job.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -63,6 +66,7 @@ struct Memory {
   double rss_mib = 0;
   double hwm_mib = 0;
   double anon_mib = 0;
+  double pss_mib = 0;
 };
 
 // VmRSS, VmHWM and RssAnon of a running process.
@@ -77,6 +81,14 @@ Memory ReadMemory(pid_t pid) {
     if (key == "VmRSS:") m.rss_mib = kib / 1024;
     if (key == "VmHWM:") m.hwm_mib = kib / 1024;
     if (key == "RssAnon:") m.anon_mib = kib / 1024;
+  }
+  std::ifstream rollup("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  for (std::string line; std::getline(rollup, line);) {
+    std::istringstream fields(line);
+    std::string key;
+    double kib = 0;
+    fields >> key >> kib;
+    if (key == "Pss:") m.pss_mib = kib / 1024;
   }
   return m;
 }
@@ -305,10 +317,12 @@ void BM_DaemonMemory(benchmark::State& state, const std::string& side_name, Load
       total.rss_mib += m.rss_mib;
       total.hwm_mib += m.hwm_mib;
       total.anon_mib += m.anon_mib;
+      total.pss_mib += m.pss_mib;
     }
     state.counters["VmRSS_MiB"] = total.rss_mib;
     state.counters["VmHWM_MiB"] = total.hwm_mib;
     state.counters["RssAnon_MiB"] = total.anon_mib;
+    state.counters["Pss_MiB"] = total.pss_mib;
     state.counters["series"] = SeriesCount(side.query_port);
     Measured()[side_name + (load == Load::kIdle ? "/idle" : "/loaded")] = total;
   }
@@ -327,6 +341,9 @@ void BM_MemoryRatio(benchmark::State& state) {
     if (d->second.anon_mib > 0) {
       state.counters[std::string("RssAnon_ratio_") + load] =
           t->second.anon_mib / d->second.anon_mib;
+    }
+    if (d->second.pss_mib > 0) {
+      state.counters[std::string("Pss_ratio_") + load] = t->second.pss_mib / d->second.pss_mib;
     }
   }
 }
