@@ -20,6 +20,9 @@ struct SeriesSet {
   std::vector<size_t> offsets{0};
   std::vector<TimestampMs> t;
   std::vector<double> v;
+  // The samples' start timestamps (0: none), aligned with `t`; filled only by
+  // SelectWithStartTimesInto, empty otherwise.
+  std::vector<TimestampMs> st;
 
   size_t size() const { return labels.size(); }
   // Empties the set, keeping the buffers' capacity.
@@ -28,12 +31,18 @@ struct SeriesSet {
     offsets.assign(1, 0);
     t.clear();
     v.clear();
+    st.clear();
   }
   std::span<const TimestampMs> times(size_t i) const {
     return {t.data() + offsets[i], offsets[i + 1] - offsets[i]};
   }
   std::span<const double> values(size_t i) const {
     return {v.data() + offsets[i], offsets[i + 1] - offsets[i]};
+  }
+  // Empty unless the set was selected with start timestamps.
+  std::span<const TimestampMs> start_times(size_t i) const {
+    if (st.empty()) return {};
+    return {st.data() + offsets[i], offsets[i + 1] - offsets[i]};
   }
 };
 
@@ -52,6 +61,13 @@ class Querier {
   virtual void SelectInto(std::span<const LabelMatcher> matchers, TimestampMs mint,
                           TimestampMs maxt, SeriesSet& out) const {
     out = Select(matchers, mint, maxt);
+  }
+  // SelectInto, plus each sample's start timestamp in `out.st` (0 where a sample has none). Only
+  // PromQL's start-timestamp-aware functions ask for them; the default knows of none.
+  virtual void SelectWithStartTimesInto(std::span<const LabelMatcher> matchers, TimestampMs mint,
+                                        TimestampMs maxt, SeriesSet& out) const {
+    SelectInto(matchers, mint, maxt, out);
+    out.st.assign(out.t.size(), 0);
   }
 
   // Sorted, unique label names / values of the series matching `matchers` (all series when

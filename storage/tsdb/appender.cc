@@ -11,10 +11,24 @@ Result<SeriesRef> Appender::Append(const Labels& labels, TimestampMs t, double v
   return ref;
 }
 
+Result<SeriesRef> Appender::AppendWithStartTime(const Labels& labels, TimestampMs t, double v,
+                                                TimestampMs start) {
+  Result<SeriesRef> ref = Append(labels, t, v);
+  if (ref.ok() && start != 0) start_times_.push_back({staged_.size() - 1, start});
+  return ref;
+}
+
+void Appender::AppendWithStartTime(SeriesRef ref, TimestampMs t, double v, TimestampMs start) {
+  Append(ref, t, v);
+  if (start != 0) start_times_.push_back({staged_.size() - 1, start});
+}
+
 CommitResult Appender::Commit() {
   CommitResult result;
-  if (!staged_.empty())
-    result.counts = store_->CommitBatch(staged_, labels_, result.unknown_refs, scratch_);
+  if (!staged_.empty()) {
+    result.counts =
+        store_->CommitBatch(staged_, start_times_, labels_, result.unknown_refs, scratch_);
+  }
   Rollback();
   return result;
 }
@@ -22,6 +36,7 @@ CommitResult Appender::Commit() {
 void Appender::Rollback() {
   // clear() keeps the capacity, so a reused appender stages without allocating.
   staged_.clear();
+  start_times_.clear();
   labels_.clear();
 }
 

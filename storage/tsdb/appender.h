@@ -42,6 +42,10 @@ class Appender {
   void Append(SeriesRef ref, TimestampMs t, double v) {
     staged_.push_back({ref, t, v, SeriesStore::kNoLabels});
   }
+  // The same, for a sample with a start timestamp `start` (see start_times.h); 0 means none.
+  Result<SeriesRef> AppendWithStartTime(const Labels& labels, TimestampMs t, double v,
+                                        TimestampMs start);
+  void AppendWithStartTime(SeriesRef ref, TimestampMs t, double v, TimestampMs start);
 
   // Applies the staged samples in order and empties the batch.
   CommitResult Commit();
@@ -52,6 +56,7 @@ class Appender {
  private:
   SeriesStore* store_;
   std::vector<SeriesStore::StagedSample> staged_;
+  std::vector<SeriesStore::StagedStartTime> start_times_;  // by staged index, ascending
   std::vector<Labels> labels_;
   std::vector<Series*> scratch_;
 };

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "storage/tsdb/postings_index.h"
 #include "storage/tsdb/sample_ring.h"
+#include "storage/tsdb/start_times.h"
 
 namespace tocsin::storage {
 
@@ -20,6 +22,9 @@ struct Series {
   // The grace period lets an appender that created the series commit its first sample.
   bool empty_at_last_gc = false;
   SampleRing ring;
+  // Start timestamps of the samples that came with one; null for the (usual) series that never
+  // had any.
+  std::unique_ptr<StartTimes> start_times;
 
   // Sorted by label name, as the Labels they were made from.
   std::span<LabelRef> labels() { return {reinterpret_cast<LabelRef*>(this + 1), num_labels}; }
@@ -36,7 +41,10 @@ struct Series {
 
   static Series* Create(SeriesId id, uint64_t hash, std::span<const LabelRef> labels);
   static void Destroy(Series* s);
-  size_t memory_bytes() const { return sizeof(Series) + num_labels * sizeof(LabelRef); }
+  size_t memory_bytes() const {
+    return sizeof(Series) + num_labels * sizeof(LabelRef) +
+           (start_times ? start_times->memory_bytes() : 0);
+  }
 
  private:
   Series(SeriesId i, uint64_t h, uint16_t n) : hash(h), id(i), num_labels(n) {}

@@ -208,17 +208,23 @@ bool SeriesStore::LabelsLess(const Series& a, const Series& b) const {
 SeriesSet SeriesStore::Select(std::span<const LabelMatcher> matchers, TimestampMs mint,
                               TimestampMs maxt) const {
   SeriesSet out;
-  SelectSeries(matchers, mint, maxt, /*sorted=*/true, out);
+  SelectSeries(matchers, mint, maxt, /*sorted=*/true, /*with_start_times=*/false, out);
   return out;
 }
 
 void SeriesStore::SelectInto(std::span<const LabelMatcher> matchers, TimestampMs mint,
                              TimestampMs maxt, SeriesSet& out) const {
-  SelectSeries(matchers, mint, maxt, /*sorted=*/false, out);
+  SelectSeries(matchers, mint, maxt, /*sorted=*/false, /*with_start_times=*/false, out);
+}
+
+void SeriesStore::SelectWithStartTimesInto(std::span<const LabelMatcher> matchers, TimestampMs mint,
+                                           TimestampMs maxt, SeriesSet& out) const {
+  SelectSeries(matchers, mint, maxt, /*sorted=*/false, /*with_start_times=*/true, out);
 }
 
 void SeriesStore::SelectSeries(std::span<const LabelMatcher> matchers, TimestampMs mint,
-                               TimestampMs maxt, bool sorted, SeriesSet& out) const {
+                               TimestampMs maxt, bool sorted, bool with_start_times,
+                               SeriesSet& out) const {
   out.clear();
   if (maxt < mint) return;
   std::shared_lock lock(index_mu_);
@@ -237,6 +243,13 @@ void SeriesStore::SelectSeries(std::span<const LabelMatcher> matchers, Timestamp
     {
       std::lock_guard stripe(StripeOf(s->id));
       n = s->ring.CopyRange(mint, maxt, out.t, out.v);
+      if (with_start_times) {
+        const size_t begin = out.st.size();
+        out.st.resize(out.t.size(), 0);
+        if (s->start_times) {
+          s->start_times->Fill(std::span(out.t).subspan(begin), out.st.data() + begin);
+        }
+      }
     }
     if (n == 0) continue;  // no samples in the window: not selected
     out.labels.push_back(LabelsOf(*s));

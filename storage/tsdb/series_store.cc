@@ -125,6 +125,7 @@ Result<Series*> SeriesStore::CreateLocked(const Labels& labels, SeriesId id) {
 }
 
 AppendCounts SeriesStore::CommitBatch(std::span<const StagedSample> staged,
+                                      std::span<const StagedStartTime> start_times,
                                       std::span<const Labels> labels,
                                       std::vector<SeriesRef>& unknown_refs,
                                       std::vector<Series*>& series) {
@@ -136,7 +137,15 @@ AppendCounts SeriesStore::CommitBatch(std::span<const StagedSample> staged,
                                          ? SaturatingSub(global_max, options_.retention)
                                          : kMinTime;
 
-  auto append = [&](Series& s, TimestampMs t, double v) {
+  // The start timestamp staged with sample `i`, or 0.
+  auto start_time_of = [&start_times](size_t i) -> TimestampMs {
+    if (start_times.empty()) return 0;
+    const auto it =
+        std::lower_bound(start_times.begin(), start_times.end(), i,
+                         [](const StagedStartTime& st, size_t index) { return st.index < index; });
+    return it != start_times.end() && it->index == i ? it->start : 0;
+  };
+  auto append = [&](Series& s, TimestampMs t, double v, TimestampMs start) {
     Outcome outcome = Outcome::kAppended;
     if (t < too_old_before) {
       outcome = Outcome::kTooOld;
@@ -154,7 +163,13 @@ AppendCounts SeriesStore::CommitBatch(std::span<const StagedSample> staged,
       case Outcome::kAppended: {
         const TimestampMs keep_from =
             options_.retention > 0 ? SaturatingSub(t, options_.retention) : kMinTime;
-        stored_delta += 1 - static_cast<int64_t>(s.ring.Push(t, v, keep_from, preferred_capacity_));
+        const uint32_t dropped = s.ring.Push(t, v, keep_from, preferred_capacity_);
+        stored_delta += 1 - static_cast<int64_t>(dropped);
+        if (start != 0) {
+          if (!s.start_times) s.start_times = std::make_unique<StartTimes>();
+          s.start_times->Add(t, start);
+        }
+        if (dropped > 0 && s.start_times) s.start_times->DropBefore(s.ring.time_at(0));
         ++counts.appended;
         batch_max = std::max(batch_max, t);
         break;
@@ -209,7 +224,7 @@ AppendCounts SeriesStore::CommitBatch(std::span<const StagedSample> staged,
           continue;
         }
         hold(StripeOf(s->id));
-        append(*s, staged[i].t, staged[i].v);
+        append(*s, staged[i].t, staged[i].v, start_time_of(i));
       }
     }
     if (held) held->unlock();
@@ -239,7 +254,7 @@ AppendCounts SeriesStore::CommitBatch(std::span<const StagedSample> staged,
         }
         continue;
       }
-      append(*s, e.t, e.v);
+      append(*s, e.t, e.v, start_time_of(i));
     }
   }
 
@@ -276,6 +291,10 @@ size_t SeriesStore::GarbageCollect(TimestampMs now) {
     if (bounded) {
       forgotten += s->ring.DropBefore(cutoff);
       s->ring.Shrink(preferred_capacity_);
+      if (s->start_times) {
+        s->start_times->DropBefore(cutoff);
+        if (s->start_times->empty()) s->start_times.reset();
+      }
     }
   });
   samples_.fetch_sub(forgotten, std::memory_order_relaxed);

@@ -261,6 +261,44 @@ TEST(SeriesStoreSamplesTest, SelectWindowIsInclusiveAtBothEnds) {
   EXPECT_EQ(store.Select(ms, 50, 40).size(), 0u);
 }
 
+TEST(SeriesStoreSamplesTest, StartTimesAreKeptPerSampleAndSelectedOnlyWhenAsked) {
+  SeriesStore store(StoreOptions{10 * kMinute, kMinute});
+  Appender app(store);
+  const Labels counter{{"__name__", "c_total"}};
+  const Labels plain{{"__name__", "g"}};
+  auto ref = app.AppendWithStartTime(counter, kMinute, 1, 30 * kSecond);
+  ASSERT_TRUE(ref.ok());
+  app.Append(*ref, 2 * kMinute, 2);  // no start time
+  app.AppendWithStartTime(*ref, 3 * kMinute, 3, 150 * kSecond);
+  ASSERT_TRUE(app.Append(plain, kMinute, 7).ok());
+  EXPECT_EQ(app.Commit().counts.appended, 4u);
+
+  SeriesSet set;
+  store.SelectInto({}, 0, 10 * kMinute, set);
+  EXPECT_TRUE(set.st.empty());
+  EXPECT_TRUE(set.start_times(0).empty());
+  store.SelectWithStartTimesInto({}, 0, 10 * kMinute, set);
+  ASSERT_EQ(set.size(), 2u);
+  ASSERT_EQ(set.st.size(), set.t.size());
+  const auto counter_starts = set.start_times(0);
+  EXPECT_EQ(std::vector<TimestampMs>(counter_starts.begin(), counter_starts.end()),
+            (std::vector<TimestampMs>{30 * kSecond, 0, 150 * kSecond}));
+  EXPECT_EQ(set.start_times(1)[0], 0);  // a series that never had one reads 0
+  store.SelectWithStartTimesInto({}, 2 * kMinute, 3 * kMinute, set);  // a window inside
+  EXPECT_EQ(std::vector<TimestampMs>(set.st.begin(), set.st.end()),
+            (std::vector<TimestampMs>{0, 150 * kSecond}));
+
+  // A rejected sample leaves no start time behind; retention drops old ones with the samples.
+  app.AppendWithStartTime(*ref, 3 * kMinute, 4, 170 * kSecond);  // duplicate timestamp
+  app.AppendWithStartTime(*ref, 20 * kMinute, 5, 19 * kMinute);
+  EXPECT_EQ(app.Commit().counts.duplicate_timestamp, 1u);
+  store.GarbageCollect(20 * kMinute);
+  store.SelectWithStartTimesInto({}, 0, 30 * kMinute, set);
+  ASSERT_EQ(set.size(), 1u);
+  EXPECT_EQ(std::vector<TimestampMs>(set.st.begin(), set.st.end()),
+            (std::vector<TimestampMs>{19 * kMinute}));
+}
+
 TEST(SeriesStoreSamplesTest, StaleMarkersAndNaNsRoundTripBitExact) {
   SeriesStore store(StoreOptions::Unbounded());
   Appender app(store);
