@@ -40,6 +40,16 @@ void AnnotationSet::Add(Annotation::Kind kind, std::string message, PosRange pos
   entries_.push_back(Entry{kind, std::move(message), pos});
 }
 
+void AnnotationSet::WarnCounted(std::string message, PosRange pos) {
+  for (auto& e : entries_) {
+    if (e.message == message && e.count > 0) {
+      ++e.count;
+      return;
+    }
+  }
+  entries_.push_back(Entry{Annotation::Kind::kWarning, std::move(message), pos, 1});
+}
+
 void AnnotationSet::ForcedMonotonicity(std::string_view metric_name, PosRange pos, TimestampMs t,
                                        double min_bucket, double max_bucket, double max_diff) {
   std::string base = WithMetricName(std::string(kMonotonicity), metric_name);
@@ -62,7 +72,9 @@ void AnnotationSet::Finish(std::vector<Annotation>& warnings,
                            std::vector<Annotation>& infos) const {
   for (const auto& e : entries_) {
     auto& dst = e.kind == Annotation::Kind::kWarning ? warnings : infos;
-    dst.push_back(Annotation{e.kind, e.message, e.pos});
+    std::string message = e.message;
+    if (e.count > 1) message += " (" + std::to_string(e.count) + " occurrences)";
+    dst.push_back(Annotation{e.kind, std::move(message), e.pos});
   }
   for (const auto& m : monotonicity_) {
     std::string msg = m.base;
@@ -125,6 +137,12 @@ std::string HistogramIgnoredInMixedRange(std::string_view metric_name) {
 
 std::string SortInRangeQuery() {
   return "sort is ineffective for range queries since results are always ordered by labels";
+}
+
+std::string StartTimeOverlap(std::string_view metric_name) {
+  std::string s = "sample has start time that overlaps with previous sample timestamp for metric ";
+  AppendGoQuoted(s, metric_name);
+  return s;
 }
 
 std::string IncompatibleTypesInBinOp(std::string_view lhs, std::string_view op,

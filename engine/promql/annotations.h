@@ -3,9 +3,10 @@
 // position suffix; FormatAnnotation (engine.h) adds both.
 //
 // Like Prometheus, an annotation is identified by its message alone: adding the same message
-// twice keeps one (the position of the later one wins). The histogram_quantile monotonicity
-// info is the exception that merges: it counts its occurrences and widens its bucket and time
-// ranges, and its final text is only known when the query is done.
+// twice keeps one (the position of the later one wins). Two kinds merge instead: counted
+// warnings keep the first position and end in "(N occurrences)" when added N > 1 times, and the
+// histogram_quantile monotonicity info counts its occurrences and widens its bucket and time
+// ranges; their final text is only known when the query is done.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,8 @@ class AnnotationSet {
   void Info(std::string message, PosRange pos) {
     Add(Annotation::Kind::kInfo, std::move(message), pos);
   }
+  // A warning that counts how often it was added (Prometheus's start-time overlap warning).
+  void WarnCounted(std::string message, PosRange pos);
 
   // "input to histogram_quantile needed to be fixed for monotonicity ..." at evaluation time
   // `t`, about buckets between `min_bucket` and `max_bucket`.
@@ -42,6 +45,7 @@ class AnnotationSet {
     Annotation::Kind kind;
     std::string message;
     PosRange pos;
+    int count = 0;  // for counted warnings: how often added; 0 otherwise
   };
   struct Monotonicity {
     std::string base;  // message without the details
@@ -69,6 +73,7 @@ std::string PossibleNonCounter(std::string_view metric_name);
 std::string HistogramIgnoredInAggregation(std::string_view aggregation);
 std::string HistogramIgnoredInMixedRange(std::string_view metric_name);
 std::string SortInRangeQuery();
+std::string StartTimeOverlap(std::string_view metric_name);
 std::string IncompatibleTypesInBinOp(std::string_view lhs, std::string_view op,
                                      std::string_view rhs);
 }  // namespace annotation_text

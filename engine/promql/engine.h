@@ -22,6 +22,11 @@ struct EngineOptions {
   // Limit on samples held in memory by one query; exceeding it fails the query with
   // Prometheus's "query processing would load too many samples into memory in ..." error.
   size_t max_samples = 50'000'000;
+  // Prometheus's experimental UseStartTimestamps: rate(), increase(), irate() and resets() of a
+  // range selector also read the samples' start timestamps (counter resets they reveal, and a
+  // zero point at the start time instead of extrapolating). Off in the Prometheus server; the
+  // upstream .test harness turns it on.
+  bool use_start_timestamps = false;
 };
 
 struct QueryResult {

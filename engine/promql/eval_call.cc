@@ -33,7 +33,11 @@ bool SmoothedSafe(std::string_view f) {
 StepMatrix Evaluator::EvalCall(const Call& e) {
   const std::string& name = e.func->name;
 
-  if (name == "timestamp" && Unparen(*e.args[0]).kind == ExprKind::kVectorSelector) {
+  // timestamp() of a selector, and start_timestamp() of one when start timestamps are on (on
+  // anything else it returns nothing: start times do not survive an expression).
+  const bool start_times = name == "start_timestamp" && options().use_start_timestamps;
+  if ((name == "timestamp" || start_times) &&
+      Unparen(*e.args[0]).kind == ExprKind::kVectorSelector) {
     // The selector's sample times matter here, not the step times: select directly.
     const auto& vs = static_cast<const VectorSelector&>(Unparen(*e.args[0]));
     const bool at = vs.at != AtModifier::kNone;
@@ -41,7 +45,12 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
     const DurationMs offset = vs.original_offset.ms;
     const TimestampMs first_ref = (at ? vs.at_timestamp : start_) - offset;
     const TimestampMs last_ref = (at ? vs.at_timestamp : end_) - offset;
-    storage::SeriesSet ss = ctx_.querier.Select(vs.matchers, first_ref - lookback + 1, last_ref);
+    storage::SeriesSet ss;
+    if (start_times) {
+      ctx_.querier.SelectWithStartTimesInto(vs.matchers, first_ref - lookback + 1, last_ref, ss);
+    } else {
+      ss = ctx_.querier.Select(vs.matchers, first_ref - lookback + 1, last_ref);
+    }
     std::vector<size_t> cursor(ss.size(), 0);
     Vector in;
     StepMajorCollector collector(!delayed_name_removal());
@@ -57,7 +66,8 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
         while (k < times.size() && times[k] <= ref) ++k;
         if (k == 0) continue;
         if (times[k - 1] <= ref - lookback || IsStaleNaN(values[k - 1])) continue;
-        in.push_back(Sample{ss.labels[i], times[k - 1], 0, false});
+        const TimestampMs reported = start_times ? ss.start_times(i)[k - 1] : times[k - 1];
+        in.push_back(Sample{ss.labels[i], reported, 0, false});
       }
       AddSamples(in.size());
       ReleaseSamples(in.size());

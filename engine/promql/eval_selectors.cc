@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "engine/promql/evaluator.h"
+#include "engine/promql/function_impl.h"
 #include "engine/promql/range_window.h"
 #include "storage/base/sample.h"
 
@@ -174,9 +175,17 @@ RangeSource Evaluator::LoadRange(const Expr& arg_expr, const std::string& func_n
   TimestampMs maxt = last_end;
   if (src.anchored || src.smoothed) mint -= lookback;
   if (src.smoothed) maxt += lookback;
-  // The window is left-open: the sample at mint is not selected.
-  ctx_.querier.SelectInto(vs.matchers, mint + 1, maxt, *src.selected);
+  // The window is left-open: the sample at mint is not selected. Start timestamps travel only
+  // from a range selector straight into the functions that read them (as in Prometheus, a
+  // subquery cuts them).
+  const bool with_start_times = options().use_start_timestamps && ReadsStartTimes(func_name);
+  if (with_start_times) {
+    ctx_.querier.SelectWithStartTimesInto(vs.matchers, mint + 1, maxt, *src.selected);
+  } else {
+    ctx_.querier.SelectInto(vs.matchers, mint + 1, maxt, *src.selected);
+  }
   storage::SeriesSet& ss = *src.selected;
+  const bool has_st = with_start_times && ss.st.size() == ss.t.size();
 
   // Series with stale markers get a copy without them; the rest are read in place.
   struct Copied {
@@ -189,11 +198,13 @@ RangeSource Evaluator::LoadRange(const Expr& arg_expr, const std::string& func_n
       continue;
     }
     auto times = ss.times(i);
+    auto starts = ss.start_times(i);
     const size_t begin = src.owned_t.size();
     for (size_t k = 0; k < values.size(); ++k) {
       if (IsStaleNaN(values[k])) continue;
       src.owned_t.push_back(times[k]);
       src.owned_v.push_back(values[k]);
+      if (has_st) src.owned_st.push_back(starts[k]);
     }
     copied.push_back(Copied{i, begin, src.owned_t.size()});
   }
@@ -201,11 +212,12 @@ RangeSource Evaluator::LoadRange(const Expr& arg_expr, const std::string& func_n
   size_t next_copied = 0;
   for (size_t i = 0; i < ss.size(); ++i) {
     SampleSpan samples(ss.t.data() + ss.offsets[i], ss.v.data() + ss.offsets[i],
+                       has_st ? ss.st.data() + ss.offsets[i] : nullptr,
                        ss.offsets[i + 1] - ss.offsets[i]);
     if (next_copied < copied.size() && copied[next_copied].series == i) {
       const Copied& c = copied[next_copied++];
-      samples =
-          SampleSpan(src.owned_t.data() + c.begin, src.owned_v.data() + c.begin, c.end - c.begin);
+      samples = SampleSpan(src.owned_t.data() + c.begin, src.owned_v.data() + c.begin,
+                           has_st ? src.owned_st.data() + c.begin : nullptr, c.end - c.begin);
     }
     src.series.push_back(RangeSource::Series{std::move(ss.labels[i]), false, samples});
   }

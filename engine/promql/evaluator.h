@@ -69,6 +69,7 @@ struct RangeSource {
   PooledSelection selected;          // owns the samples read from the querier
   std::vector<TimestampMs> owned_t;  // owns copied samples
   std::vector<double> owned_v;
+  std::vector<TimestampMs> owned_st;  // their start timestamps, when selected with them
 
   size_t num_samples() const { return selected->t.size() + owned_t.size(); }
 };

@@ -41,6 +41,10 @@ std::string_view InstantCall::string_arg(size_t i) const {
   return static_cast<const StringLiteral&>(e).value;
 }
 
+bool ReadsStartTimes(std::string_view name) {
+  return name == "rate" || name == "increase" || name == "irate" || name == "resets";
+}
+
 bool IsAtModifierUnsafe(std::string_view name) {
   static constexpr std::string_view kUnsafe[] = {
       "days_in_month", "day_of_month", "day_of_week", "day_of_year", "end",

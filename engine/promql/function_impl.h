@@ -68,6 +68,10 @@ void RegisterHistogramFunctions(std::vector<FunctionImpl>& table);
 StepMatrix EvalLabelReplace(Evaluator& ev, const Call& call);
 StepMatrix EvalLabelJoin(Evaluator& ev, const Call& call);
 
+// rate, increase, irate and resets: the functions that read the start timestamps of a range
+// selector's samples when EngineOptions::use_start_timestamps is on.
+bool ReadsStartTimes(std::string_view name);
+
 // Functions whose result depends on the evaluation time even when their arguments do not
 // (so a call is never step-invariant), and timestamp(), which reads sample times.
 bool IsAtModifierUnsafe(std::string_view name);

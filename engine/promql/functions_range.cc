@@ -8,6 +8,7 @@
 #include "engine/promql/function_impl.h"
 #include "engine/promql/kahan.h"
 #include "engine/promql/range_window.h"
+#include "engine/promql/start_time_resets.h"
 
 namespace tocsin::promql {
 
@@ -73,29 +74,49 @@ MaybeValue ExtendedRate(const RangeCall& c, bool is_counter, bool is_rate) {
 MaybeValue ExtrapolatedRate(const RangeCall& c, bool is_counter, bool is_rate) {
   if (c.src.anchored || c.src.smoothed) return ExtendedRate(c, is_counter, is_rate);
   const auto s = c.points;
-  if (s.size() < 2) return std::nullopt;
+  // A counter whose first sample started inside the window counted from zero at that start:
+  // that zero point replaces the extrapolation to the left, and makes one sample enough.
+  const bool starts_inside =
+      is_counter && !s.empty() && s.st(0) != 0 && s.st(0) > c.range_start && s.st(0) < s.front().t;
+  if (s.size() < 2 && !starts_inside) return std::nullopt;
   const FPoint& first = s.front();
   const FPoint& last = s.back();
   double result = last.v - first.v;
   if (is_counter) {
+    bool overlap_reported = false;
     for (size_t i = 1; i < s.size(); ++i) {
-      if (s[i].v < s[i - 1].v) result += s[i - 1].v;
+      if (s.has_start_times() && !overlap_reported &&
+          StartTimeOverlaps(s.st(i - 1), s.t(i - 1), s.st(i))) {
+        c.ev.annotations().WarnCounted(annotation_text::StartTimeOverlap(c.metric_name()),
+                                       c.src.pos);
+        overlap_reported = true;
+      }
+      if (s.v(i) < s.v(i - 1) || IsStartTimeReset(s.st(i - 1), s.t(i - 1), s.st(i), s.t(i))) {
+        result += s.v(i - 1);
+      }
     }
   }
   double duration_to_start = static_cast<double>(first.t - c.range_start) / 1000;
   double duration_to_end = static_cast<double>(c.range_end - last.t) / 1000;
-  const double sampled_interval = static_cast<double>(last.t - first.t) / 1000;
-  const double average_between = sampled_interval / static_cast<double>(s.size() - 1);
+  double sampled_interval = static_cast<double>(last.t - first.t) / 1000;
+  const double average_between =
+      s.size() > 1 ? sampled_interval / static_cast<double>(s.size() - 1) : 0;
   // Extrapolate to a boundary only if a sample could be expected there (within 110% of the
   // average spacing); otherwise the series starts or ends inside the range, half a spacing
   // beyond its first or last sample.
   const double threshold = average_between * 1.1;
-  if (duration_to_start >= threshold) duration_to_start = average_between / 2;
-  if (is_counter) {
-    // A counter cannot go below zero: do not extrapolate past the point where it would.
-    double duration_to_zero = duration_to_start;
-    if (result > 0 && first.v >= 0) duration_to_zero = sampled_interval * (first.v / result);
-    if (duration_to_zero < duration_to_start) duration_to_start = duration_to_zero;
+  if (starts_inside) {
+    duration_to_start = 0;
+    sampled_interval = static_cast<double>(last.t - s.st(0)) / 1000;
+    result += first.v;
+  } else {
+    if (duration_to_start >= threshold) duration_to_start = average_between / 2;
+    if (is_counter) {
+      // A counter cannot go below zero: do not extrapolate past the point where it would.
+      double duration_to_zero = duration_to_start;
+      if (result > 0 && first.v >= 0) duration_to_zero = sampled_interval * (first.v / result);
+      if (duration_to_zero < duration_to_start) duration_to_start = duration_to_zero;
+    }
   }
   if (duration_to_end >= threshold) duration_to_end = average_between / 2;
   double factor = 1;
@@ -126,7 +147,9 @@ MaybeValue InstantValue(const RangeCall& c, bool is_rate) {
   if (sampled == 0) return std::nullopt;
   double result = last.v;
   // For a counter reset, the value after the reset is the increase.
-  if (!is_rate || !(last.v < prev.v)) result = last.v - prev.v;
+  const size_t n = s.size();
+  const bool reset = last.v < prev.v || IsStartTimeReset(s.st(n - 2), prev.t, s.st(n - 1), last.t);
+  if (!is_rate || !reset) result = last.v - prev.v;
   if (is_rate) result /= static_cast<double>(sampled) / 1000;
   return result;
 }
@@ -211,7 +234,9 @@ MaybeValue Resets(const RangeCall& c) {
   const auto s = c.points;
   int resets = 0;
   for (size_t i = *first + 1; i < s.size(); ++i) {
-    if (s[i].v < s[i - 1].v) ++resets;
+    if (s.v(i) < s.v(i - 1) || IsStartTimeReset(s.st(i - 1), s.t(i - 1), s.st(i), s.t(i))) {
+      ++resets;
+    }
   }
   return resets;
 }

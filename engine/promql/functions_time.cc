@@ -118,8 +118,10 @@ void FnTimestamp(InstantCall& c) {
   }
 }
 
-// start_timestamp(): the start (creation) times of the samples. tocsin's storage keeps no start
-// timestamps, which is the case where Prometheus returns nothing.
+// start_timestamp() of a selector, with start timestamps on, is answered by the evaluator from
+// the selected samples (eval_call.cc). What reaches here is the rest: start timestamps off, or an
+// argument that is an expression, whose samples carry no start times; Prometheus returns
+// nothing then.
 void FnStartTimestamp(InstantCall&) {}
 
 }  // namespace

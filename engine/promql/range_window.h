@@ -9,11 +9,15 @@
 namespace tocsin::promql {
 
 // A run of samples in struct-of-arrays form (as the storage keeps them), so range functions
-// read the selected samples where they are instead of copying them.
+// read the selected samples where they are instead of copying them. With start timestamps when
+// the selection read them (rate, increase, irate and resets under
+// EngineOptions::use_start_timestamps).
 class SampleSpan {
  public:
   SampleSpan() = default;
   SampleSpan(const TimestampMs* t, const double* v, size_t n) : t_(t), v_(v), n_(n) {}
+  SampleSpan(const TimestampMs* t, const double* v, const TimestampMs* st, size_t n)
+      : t_(t), v_(v), st_(st), n_(n) {}
 
   size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
@@ -22,8 +26,11 @@ class SampleSpan {
   FPoint back() const { return (*this)[n_ - 1]; }
   TimestampMs t(size_t i) const { return t_[i]; }
   double v(size_t i) const { return v_[i]; }
+  bool has_start_times() const { return st_ != nullptr; }
+  // The start timestamp of sample i; 0 (none) when the span has none.
+  TimestampMs st(size_t i) const { return st_ == nullptr ? 0 : st_[i]; }
   SampleSpan subspan(size_t from, size_t count) const {
-    return SampleSpan(t_ + from, v_ + from, count);
+    return SampleSpan(t_ + from, v_ + from, st_ == nullptr ? nullptr : st_ + from, count);
   }
 
   class Iterator {
@@ -46,6 +53,7 @@ class SampleSpan {
  private:
   const TimestampMs* t_ = nullptr;
   const double* v_ = nullptr;
+  const TimestampMs* st_ = nullptr;
   size_t n_ = 0;
 };
 

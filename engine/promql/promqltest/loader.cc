@@ -16,7 +16,10 @@ Result<LoadStats> LoadIntoStore(const LoadCommand& load, storage::SeriesStore& s
         continue;
       }
       const TimestampMs t = static_cast<TimestampMs>(i) * load.step;
-      if (auto ref = app.Append(s.labels, t, v.value); !ref.ok()) {
+      // An `@st` value is the start time's offset from the sample's time; `_` means none (0).
+      TimestampMs start = 0;
+      if (i < s.start_offsets.size() && s.start_offsets[i]) start = t + *s.start_offsets[i];
+      if (auto ref = app.AppendWithStartTime(s.labels, t, v.value, start); !ref.ok()) {
         return Error{std::to_string(s.line) + ": " + ref.message()};
       }
       ++stats.samples;

@@ -107,9 +107,6 @@ class Runner {
       out.reason = "needs native histograms: " + *why;
       return out;
     }
-    if (auto why = unsupported_.StartTimestampUse(*ev.expr)) {
-      return fail("start timestamps are not supported by the store: " + *why);
-    }
 
     std::optional<RunFailure> failure;
     if (ev.is_range) {
@@ -217,6 +214,7 @@ EngineOptions TestEngineOptions() {
   o.default_subquery_step = kMinute;
   o.delayed_name_removal = true;
   o.max_samples = 10000;
+  o.use_start_timestamps = true;
   return o;
 }
 

@@ -26,7 +26,8 @@ bool SelectorMatches(const VectorSelector& vs, const Labels& labels) {
   const bool names_metric =
       std::any_of(vs.matchers.begin(), vs.matchers.end(),
                   [](const LabelMatcher& m) { return m.name() == kMetricName; });
-  return names_metric && std::all_of(vs.matchers.begin(), vs.matchers.end(),
+  return names_metric &&
+         std::all_of(vs.matchers.begin(), vs.matchers.end(),
                      [&](const LabelMatcher& m) { return m.matches(labels.get(m.name())); });
 }
 
@@ -57,10 +58,6 @@ void UnsupportedSeries::Record(const LoadCommand& load) {
         std::any_of(s.values.begin(), s.values.end(),
                     [](const SequenceValue& v) { return !v.histogram && !v.omitted; });
     if (has_histogram) histograms_.push_back({s.labels, s.line, "native-histogram samples"});
-    if (std::any_of(s.start_offsets.begin(), s.start_offsets.end(),
-                    [](const auto& o) { return o.has_value(); })) {
-      start_timestamps_.push_back({s.labels, s.line, "start timestamps (@st)"});
-    }
     if (load.with_nhcb && has_float) {
       const std::string base = ClassicHistogramBase(s.labels);
       if (!base.empty()) {
@@ -75,7 +72,6 @@ void UnsupportedSeries::Record(const LoadCommand& load) {
 
 void UnsupportedSeries::Clear() {
   histograms_.clear();
-  start_timestamps_.clear();
 }
 
 std::optional<std::string> UnsupportedSeries::FirstUse(const Expr& expr,
@@ -94,10 +90,6 @@ std::optional<std::string> UnsupportedSeries::FirstUse(const Expr& expr,
 
 std::optional<std::string> UnsupportedSeries::NativeHistogramUse(const Expr& expr) const {
   return FirstUse(expr, histograms_);
-}
-
-std::optional<std::string> UnsupportedSeries::StartTimestampUse(const Expr& expr) const {
-  return FirstUse(expr, start_timestamps_);
 }
 
 }  // namespace tocsin::promql::promqltest

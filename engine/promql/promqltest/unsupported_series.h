@@ -1,10 +1,8 @@
 // Series a .test file loads that tocsin's float-only storage cannot hold, remembered (until the
-// next `clear`) so the runner can tell which evals depend on them:
-//  - series with native-histogram samples ({{...}} values), and the native histograms with
-//    custom buckets that `load_with_nhcb` derives from classic histogram series (X_bucket,
-//    X_count, X_sum -> X). Evals that read them are skipped: native histograms are out of scope.
-//  - series with start timestamps (`@st` lines). The store keeps no start timestamps, so evals
-//    that read them fail rather than being skipped.
+// next `clear`) so the runner can tell which evals depend on them: series with native-histogram
+// samples ({{...}} values), and the native histograms with custom buckets that `load_with_nhcb`
+// derives from classic histogram series (X_bucket, X_count, X_sum -> X). Evals that read them
+// are skipped: native histograms are out of scope.
 // An expression "reads" a series when one of its selectors names a metric (by name or __name__
 // matchers) and matches the series' label set.
 #pragma once
@@ -27,8 +25,6 @@ class UnsupportedSeries {
   // Why `expr` needs native histograms (which selector matches which series, loaded where), or
   // nullopt when it reads none.
   std::optional<std::string> NativeHistogramUse(const Expr& expr) const;
-  // Likewise for series with start timestamps.
-  std::optional<std::string> StartTimestampUse(const Expr& expr) const;
 
  private:
   struct Entry {
@@ -39,7 +35,6 @@ class UnsupportedSeries {
   static std::optional<std::string> FirstUse(const Expr& expr, const std::vector<Entry>& entries);
 
   std::vector<Entry> histograms_;
-  std::vector<Entry> start_timestamps_;
 };
 
 }  // namespace tocsin::promql::promqltest

@@ -58,11 +58,9 @@ TEST(UnsupportedSeriesTest, LoadWithNhcbMakesNativeHistogramsOfClassicOnes) {
   EXPECT_FALSE(plain.NativeHistogramUse(*Parse("req")));
 }
 
-TEST(UnsupportedSeriesTest, StartTimestamps) {
+TEST(UnsupportedSeriesTest, StartTimestampsAreSupported) {
   UnsupportedSeries u;
   u.Record(Load("load 1m\n  c{t=\"st\"}@st _ -1m\n  c{t=\"st\"} 1 2\n  c{t=\"no\"} 1 2\n"));
-  EXPECT_TRUE(u.StartTimestampUse(*Parse("rate(c[5m])")));
-  EXPECT_FALSE(u.StartTimestampUse(*Parse("rate(c{t=\"no\"}[5m])")));
   EXPECT_FALSE(u.NativeHistogramUse(*Parse("rate(c[5m])")));
 }
 
