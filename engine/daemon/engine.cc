@@ -1,12 +1,19 @@
 // tocsin::Engine (engine/include/tocsin/engine.h): assembles the store, the PromQL engine, the
 // rule manager, the alert pipeline, the SQLite store, the scraper, the in-process collectors and
-// the HTTP server, and runs them on one io_context.
+// the HTTP server, and runs them on one io_context: its own (run by `threads` threads of its own)
+// or the host's (Start(io, ...)).
 //
 // Start order matters for restarts: the database is opened and the rules loaded, then the rule
 // state of the previous run is put back (before the first evaluation, so `for` and
 // keep_firing_for carry on), then the pipeline restores its own state and only then do
 // evaluation, scraping and the HTTP server start. Stop runs the other way round: nothing new
 // comes in, the last state is written, then notifications get what is left of the deadline.
+//
+// On the host's io_context the engine cannot join the threads that run its handlers, so every
+// handler that reaches into the engine (HTTP routes, pipeline timers, the periodic tasks) goes
+// through one HandlerGate, which Stop closes last: after that nothing of the engine runs on the
+// host's threads, whether the host keeps running the io_context, has stopped it, or is busy.
+// Rule groups need no gate: their runners are shared objects that stop themselves.
 #include "tocsin/engine.h"
 
 #include <prometheus/collectable.h>
@@ -29,6 +36,8 @@
 #include "engine/api/query_executor.h"
 #include "engine/collect/registry_collector.h"
 #include "engine/daemon/alertmanager_sender.h"
+#include "engine/daemon/gated_scheduler.h"
+#include "engine/daemon/handler_gate.h"
 #include "engine/daemon/loaded_config.h"
 #include "engine/daemon/pipeline_sink.h"
 #include "engine/daemon/retention.h"
@@ -100,15 +109,20 @@ struct Engine::Impl {
   std::mutex reload_mu;  // one reload (or start/stop) at a time
   daemon::LoadedConfig config;
 
-  boost::asio::io_context io;
+  boost::asio::io_context own_io;
+  boost::asio::io_context* io = &own_io;  // the host's, with Start(io, ...)
+  bool host_io = false;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
-  std::vector<std::thread> threads;
+  std::vector<std::thread> threads;  // running own_io
+  // Shared with the handlers left in an io_context queue, so they outlive the engine safely.
+  const std::shared_ptr<daemon::HandlerGate> gate = std::make_shared<daemon::HandlerGate>();
 
   metrics::SelfMetrics self_metrics;
   std::unique_ptr<storage::SeriesStore> series;
   std::unique_ptr<promql::Engine> promql;
   std::unique_ptr<sqlite::SqliteStore> db;
-  std::unique_ptr<alerting::AsioScheduler> scheduler;
+  std::unique_ptr<alerting::AsioScheduler> timers;
+  std::unique_ptr<daemon::GatedScheduler> scheduler;  // `timers` behind the gate
   std::unique_ptr<alerting::AlertingPipeline> pipeline;
   daemon::PipelineSink sink;
   std::unique_ptr<rules::RuleManager> rules;
@@ -128,6 +142,10 @@ struct Engine::Impl {
   std::atomic<bool> running{false};
   TimestampMs start_time = NowMs();
   std::atomic<bool> stopping{false};
+
+  // A handler of the engine may still be on its way out on a host thread (an alert callback
+  // that called Stop): the members it touches must outlive it.
+  ~Impl() { gate->Close(); }
 
   prometheus::Gauge* prom_reload_ok = nullptr;
   prometheus::Gauge* prom_reload_time = nullptr;
@@ -287,10 +305,17 @@ struct Engine::Impl {
     alertmanager_api::AlertmanagerApiOptions am;
     am.start_time = start_time;
     alertmanager_api::RegisterAlertmanagerApi(router, *pipeline, std::move(am));
+    router.WrapAll([gate = gate](http::AsyncHandler handler) -> http::AsyncHandler {
+      return [gate, handler = std::move(handler)](http::Request request, http::Responder done) {
+        if (!gate->Run([&] { handler(std::move(request), done); })) {
+          done(http::Response::Error(503, "Service Unavailable"));
+        }
+      };
+    });
     return router;
   }
 
-  bool Start(std::string* error) {
+  bool Start(boost::asio::io_context* host, std::string* error) {
     std::lock_guard lock(reload_mu);
     const daemon::DaemonConfig& c = config.daemon;
     auto fail = [&](const std::string& message) {
@@ -326,10 +351,16 @@ struct Engine::Impl {
     if (!opened.ok()) return fail(opened.message());
     db = std::move(*opened);
 
-    work.emplace(io.get_executor());
-    const int n = std::max(1, options.threads);
-    for (int i = 0; i < n; ++i) threads.emplace_back([this] { io.run(); });
-    scheduler = std::make_unique<alerting::AsioScheduler>(io);
+    if (host != nullptr) {
+      io = host;
+      host_io = true;
+    } else {
+      work.emplace(own_io.get_executor());
+      const int n = std::max(1, options.threads);
+      for (int i = 0; i < n; ++i) threads.emplace_back([this] { own_io.run(); });
+    }
+    timers = std::make_unique<alerting::AsioScheduler>(*io);
+    scheduler = std::make_unique<daemon::GatedScheduler>(*timers, gate);
 
     alerting::PipelineDeps deps;
     deps.store = db.get();
@@ -357,7 +388,7 @@ struct Engine::Impl {
     if (Status s = pipeline->Start(); !s.ok()) return fail(s.message());
     sink.SetPipeline(pipeline.get());
     SetUpstreamAlertmanagers(c.alertmanagers);
-    rules->Start(io);
+    rules->Start(*io);
 
     scrape::ScrapeManagerOptions sco;
     sco.hostname = Hostname();
@@ -368,7 +399,7 @@ struct Engine::Impl {
     }
 
     if (options.serve_http) {
-      executor = std::make_unique<api::QueryExecutor>(io, 2);
+      executor = std::make_unique<api::QueryExecutor>(*io, 2);
       http::ServerOptions hso;
       hso.listen_address = c.web.listen_address;
       hso.basic_auth_users = c.web.basic_auth_users;
@@ -376,8 +407,12 @@ struct Engine::Impl {
         hso.tls = http::TlsOptions{c.web.tls->cert_file, c.web.tls->key_file,
                                    c.web.tls->client_ca_file, c.web.tls->min_version};
       }
-      hso.ready = [this] { return running.load(); };
-      auto started = http::Server::Start(io, hso, Routes());
+      hso.ready = [this, gate = gate] {
+        bool ready = false;
+        gate->Run([&] { ready = running.load(); });
+        return ready;
+      };
+      auto started = http::Server::Start(*io, hso, Routes());
       if (!started.ok()) return fail(started.message());
       server = std::move(*started);
     }
@@ -453,11 +488,17 @@ struct Engine::Impl {
     }
   }
 
+  // Waits for nothing that only the io_context could finish (it may be a host's that has stopped
+  // running or is busy): for running evaluations, deliveries and handlers only.
   void Stop(std::chrono::milliseconds deadline) {
-    std::lock_guard lock(reload_mu);
-    if (stopping.exchange(true)) return;
+    {
+      // From here on a reload reads files but touches nothing that runs. Not held further: a
+      // POST /-/reload in flight must be able to finish for the gate to close.
+      std::lock_guard lock(reload_mu);
+      if (stopping.exchange(true)) return;
+      running = false;
+    }
     const auto until = std::chrono::steady_clock::now() + deadline;
-    running = false;
     spdlog::info("stopping: no more scrapes or evaluations");
     if (server) server->Stop(0);
     if (scraper) scraper->Stop();
@@ -475,15 +516,18 @@ struct Engine::Impl {
           until - std::chrono::steady_clock::now());
       pipeline->Stop(std::max(left, std::chrono::milliseconds(0)));
     }
-    if (scheduler) scheduler->CancelAll();
+    gate->Close();
+    if (timers) timers->CancelAll();
     server.reset();
     executor.reset();
-    work.reset();
-    io.stop();
-    for (std::thread& t : threads) {
-      if (t.joinable()) t.join();
+    if (!host_io) {
+      work.reset();
+      own_io.stop();
+      for (std::thread& t : threads) {
+        if (t.joinable()) t.join();
+      }
+      threads.clear();
     }
-    threads.clear();
     spdlog::info("stopped");
   }
 };
@@ -514,7 +558,14 @@ std::unique_ptr<Engine> Engine::Create(const EngineOptions& options, std::string
 
 bool Engine::Start(std::string* error) {
   if (impl_->running) return true;
-  if (impl_->Start(error)) return true;
+  if (impl_->Start(nullptr, error)) return true;
+  Stop(std::chrono::milliseconds(0));
+  return false;
+}
+
+bool Engine::Start(boost::asio::io_context& io, std::string* error) {
+  if (impl_->running) return true;
+  if (impl_->Start(&io, error)) return true;
   Stop(std::chrono::milliseconds(0));
   return false;
 }

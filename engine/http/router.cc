@@ -102,4 +102,8 @@ Router::Match Router::Find(std::string_view method, std::string_view raw_path) c
   return m;
 }
 
+void Router::WrapAll(const std::function<AsyncHandler(AsyncHandler)>& wrap) {
+  for (Route& r : routes_) r.handler = wrap(std::move(r.handler));
+}
+
 }  // namespace tocsin::http

@@ -49,6 +49,9 @@ class Router {
   // `raw_path` is the path as sent (still percent-encoded).
   Match Find(std::string_view method, std::string_view raw_path) const;
   bool HasRoute(std::string_view method, std::string_view pattern) const;
+  // Replaces every handler registered so far by wrap(handler): one place to put something
+  // around all of them (the engine lets none run once it has stopped).
+  void WrapAll(const std::function<AsyncHandler(AsyncHandler)>& wrap);
 
  private:
   struct Route {

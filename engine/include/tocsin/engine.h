@@ -16,8 +16,16 @@
 //
 // Samples come from the host (Append, CollectFrom: in-process, no HTTP) and from the scrape jobs
 // of the configuration. The HTTP server (Prometheus query/rules API, Alertmanager API v2,
-// /metrics, /-/reload) is optional. Threads: the engine runs its own (`threads`); every method
-// is thread-safe. No Boost, yaml-cpp or curl type appears here.
+// /metrics, /-/reload) is optional. Every method is thread-safe. Only a forward declaration of
+// Boost.Asio's io_context appears here (no yaml-cpp, curl or Beast type).
+//
+// Threads: Start(error) runs the engine on `threads` threads of its own. Start(io, error) runs it
+// on the host's io_context instead (docs/embedding.md): rule evaluation, the in-process
+// collection, the alert pipeline's timers (group_wait, group_interval, retries) and the HTTP
+// server then run on the threads that call io.run(), and the engine starts none for them. What
+// would block an event loop keeps a small worker of its own: notifications (libcurl, blocking
+// per request) and the SQLite writes, the scrapes (one libcurl multi thread), and the queries
+// of the HTTP API (a pool of two, so a slow query cannot stall the host's loop).
 #pragma once
 
 #include <chrono>
@@ -30,6 +38,9 @@
 
 namespace prometheus {
 class Collectable;
+}
+namespace boost::asio {
+class io_context;
 }
 
 namespace tocsin {
@@ -47,7 +58,7 @@ struct EngineOptions {
   std::string external_url;
 
   bool serve_http = true;  // false: no HTTP server at all
-  int threads = 2;         // threads running timers, rule groups and the HTTP server
+  int threads = 2;  // threads running timers, rule groups and the HTTP server (Start(error) only)
 };
 
 // A transition of one alert of an alerting rule.
@@ -79,6 +90,12 @@ class Engine {
   // Opens the database, restores alert state, silences, the notification log and undelivered
   // notifications, then starts evaluating, scraping, collecting and serving.
   bool Start(std::string* error);
+  // The same on the host's io_context, which the host runs (io.run() on any number of its
+  // threads) and which must outlive the engine. Several engines may share one io_context. Stop
+  // then waits for no io_context work, only for the engine's handlers running at that moment:
+  // it returns even if the host has stopped running `io` or keeps it busy, and afterwards none
+  // of the engine's handlers left in `io`'s queue does anything when it runs.
+  bool Start(boost::asio::io_context& io, std::string* error);
   // Graceful stop: stops scraping and evaluating, writes the state, lets in-flight
   // notifications finish for up to `deadline` (the rest stay queued for the next start).
   void Stop(std::chrono::milliseconds deadline = std::chrono::seconds(10));
@@ -93,7 +110,9 @@ class Engine {
   // scrape would, adding `target_labels`. With honor_labels, the source's own labels win.
   void CollectFrom(std::shared_ptr<prometheus::Collectable> source,
                    std::map<std::string, std::string> target_labels, bool honor_labels = true);
-  // Called for every alert transition, from an engine thread; keep it short.
+  // Called for every alert transition, from an engine thread (a host thread running the
+  // io_context with Start(io, ...)); keep it short. With Start(io, ...) it may call Stop; it must
+  // never destroy the engine.
   void OnAlert(std::function<void(const AlertEvent&)> callback);
 
   // "127.0.0.1:9093" (the bound port when 0 was asked), or "" without an HTTP server.
