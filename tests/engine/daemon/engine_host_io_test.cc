@@ -283,6 +283,46 @@ TEST_F(EngineHostIoTest, StopsWhileTheHostsThreadIsBusy) {
   EXPECT_EQ(events.count(), seen);
 }
 
+// Stop from another thread while an engine handler (a slow alert callback) runs on the host's
+// thread: Stop returns only once it has left, and nothing of the engine runs afterwards.
+TEST_F(EngineHostIoTest, StopWaitsForTheEnginesHandlerOnTheHostsThread) {
+  Host host;
+  auto engine = MakeEngine("slow", /*http=*/false);
+  ASSERT_NE(engine, nullptr);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool inside = false;
+  std::atomic<bool> left{false};
+  std::atomic<int> calls{0};
+  engine->OnAlert([&](const AlertEvent&) {
+    ++calls;
+    {
+      std::lock_guard lock(mu);
+      if (inside) return;
+      inside = true;
+    }
+    cv.notify_all();
+    std::this_thread::sleep_for(700ms);
+    left = true;
+  });
+  std::string error;
+  ASSERT_TRUE(engine->Start(host.io, &error)) << error;
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  bool entered = false;
+  while (!entered && std::chrono::steady_clock::now() < deadline) {
+    ASSERT_NO_FATAL_FAILURE(AppendStuckQueue(*engine));
+    std::unique_lock lock(mu);
+    entered = cv.wait_for(lock, 200ms, [&] { return inside; });
+  }
+  ASSERT_TRUE(entered);
+  engine->Stop(1s);
+  EXPECT_TRUE(left) << "Stop returned while the engine's callback still ran on the host's thread";
+  const int seen = calls;
+  engine.reset();
+  std::this_thread::sleep_for(1200ms);
+  EXPECT_EQ(calls, seen);
+}
+
 TEST_F(EngineHostIoTest, StopsAfterTheHostStoppedRunningTheIoContext) {
   auto host = std::make_unique<Host>();
   auto engine = MakeEngine("halted", /*http=*/true);
