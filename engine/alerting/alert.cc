@@ -22,12 +22,16 @@ std::string FirstInvalidPair(const Pairs& pairs) {
 }  // namespace
 
 Result<Alert> MakeAlert(const PostableAlert& posted, TimestampMs now, DurationMs resolve_timeout) {
+  return MakeAlert(PostableAlert(posted), now, resolve_timeout);
+}
+
+Result<Alert> MakeAlert(PostableAlert&& posted, TimestampMs now, DurationMs resolve_timeout) {
   Alert a;
-  a.labels = posted.labels;
-  a.annotations = posted.annotations;
+  a.labels = std::move(posted.labels);
+  a.annotations = std::move(posted.annotations);
   a.starts_at = posted.starts_at;
   a.ends_at = posted.ends_at;
-  a.generator_url = posted.generator_url;
+  a.generator_url = std::move(posted.generator_url);
   a.updated_at = now;
   if (a.starts_at == 0) a.starts_at = a.ends_at == 0 ? now : a.ends_at;
   if (a.ends_at == 0) {
@@ -45,19 +49,33 @@ Result<Alert> MakeAlert(const PostableAlert& posted, TimestampMs now, DurationMs
   return a;
 }
 
-Alert MergeAlerts(const Alert& a, const Alert& b, TimestampMs now) {
-  const bool b_younger = !(b.updated_at < a.updated_at);
-  const Alert& older = b_younger ? a : b;
-  const Alert& younger = b_younger ? b : a;
-  Alert res = younger;
-  if (older.starts_at < younger.starts_at) res.starts_at = older.starts_at;
-  if (younger.ResolvedAt(now)) {
+namespace {
+
+// The merged copy is the younger one with these times from the older one.
+void TakeTimesFromOlder(const Alert& older, Alert& res, TimestampMs now) {
+  if (older.starts_at < res.starts_at) res.starts_at = older.starts_at;
+  if (res.ResolvedAt(now)) {
     // Both effectively resolved: the latest resolution wins.
-    if (older.ResolvedAt(now) && older.ends_at > younger.ends_at) res.ends_at = older.ends_at;
-  } else if (older.ends_at > younger.ends_at && !older.timeout) {
+    if (older.ResolvedAt(now) && older.ends_at > res.ends_at) res.ends_at = older.ends_at;
+  } else if (older.ends_at > res.ends_at && !older.timeout) {
     // An explicit end beats one derived from resolve_timeout.
     res.ends_at = older.ends_at;
   }
+}
+
+}  // namespace
+
+Alert MergeAlerts(const Alert& a, const Alert& b, TimestampMs now) {
+  const bool b_younger = !(b.updated_at < a.updated_at);
+  Alert res = b_younger ? b : a;
+  TakeTimesFromOlder(b_younger ? a : b, res, now);
+  return res;
+}
+
+Alert MergeAlerts(const Alert& a, Alert&& b, TimestampMs now) {
+  if (b.updated_at < a.updated_at) return MergeAlerts(a, static_cast<const Alert&>(b), now);
+  Alert res = std::move(b);
+  TakeTimesFromOlder(a, res, now);
   return res;
 }
 
@@ -105,6 +123,10 @@ std::string FingerprintHex(uint64_t fingerprint) {
 }
 
 Annotations MakeAnnotations(std::vector<Label> pairs) {
+  // Already sorted with unique names (what Prometheus sends): nothing to do.
+  bool sorted = true;
+  for (size_t i = 1; i < pairs.size() && sorted; ++i) sorted = pairs[i - 1].name < pairs[i].name;
+  if (sorted) return pairs;
   // Stable so that, among equal names, the last one given stays last and wins below.
   std::stable_sort(pairs.begin(), pairs.end(),
                    [](const Label& x, const Label& y) { return x.name < y.name; });

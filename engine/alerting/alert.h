@@ -59,11 +59,15 @@ using AlertPtr = std::shared_ptr<const Alert>;
 // like Alertmanager's: "start time must be before end time", "at least one label pair required",
 // "invalid label set: invalid name \"\\xff\"".
 Result<Alert> MakeAlert(const PostableAlert& posted, TimestampMs now, DurationMs resolve_timeout);
+// Same, taking the posted alert's strings instead of copying them.
+Result<Alert> MakeAlert(PostableAlert&& posted, TimestampMs now, DurationMs resolve_timeout);
 
 // Alertmanager's Alert.Merge of two copies of one alert (same labels): the younger copy (later
 // updated_at) wins, the earliest startsAt is kept, and a later endsAt of the older copy is kept
 // when it is explicit (not a timeout) or when both copies are resolved at `now`.
 Alert MergeAlerts(const Alert& a, const Alert& b, TimestampMs now);
+// Same, moving from `b` when it is the younger copy (a re-sent alert, the usual case).
+Alert MergeAlerts(const Alert& a, Alert&& b, TimestampMs now);
 
 // Whether the store merges a new copy into the stored one: only when their activity ranges
 // overlap (a new copy that starts after the old one ended is a new occurrence and replaces it).

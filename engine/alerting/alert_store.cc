@@ -23,7 +23,7 @@ std::vector<AlertPtr> AlertStore::Put(std::vector<Alert> alerts, TimestampMs now
     for (Alert& a : alerts) {
       AlertPtr& slot = alerts_[a.fingerprint()];
       if (slot && ShouldMerge(*slot, a)) {
-        slot = std::make_shared<const Alert>(MergeAlerts(*slot, a, now));
+        slot = std::make_shared<const Alert>(MergeAlerts(*slot, std::move(a), now));
       } else {
         slot = std::make_shared<const Alert>(std::move(a));
       }

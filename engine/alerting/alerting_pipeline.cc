@@ -369,14 +369,18 @@ void AlertingPipeline::Stop(std::chrono::milliseconds timeout) {
 }
 
 Status AlertingPipeline::Put(std::span<const PostableAlert> alerts) {
+  return Put(std::vector<PostableAlert>(alerts.begin(), alerts.end()));
+}
+
+Status AlertingPipeline::Put(std::vector<PostableAlert>&& alerts) {
   Impl& p = *impl_;
   const TimestampMs now = p.Now();
   const DurationMs resolve_timeout = config()->global.resolve_timeout;
   std::vector<Alert> valid;
   valid.reserve(alerts.size());
   std::string errors;
-  for (const PostableAlert& posted : alerts) {
-    auto a = MakeAlert(posted, now, resolve_timeout);
+  for (PostableAlert& posted : alerts) {
+    auto a = MakeAlert(std::move(posted), now, resolve_timeout);
     if (a.ok()) {
       valid.push_back(std::move(*a));
     } else {

@@ -141,6 +141,8 @@ class AlertingPipeline final {
   // Stores alerts as Alertmanager's POST /api/v2/alerts does: every valid alert is stored; the
   // error (if any) lists the invalid ones, one per line.
   Status Put(std::span<const PostableAlert> alerts);
+  // Same, taking the alerts' strings instead of copying them (the HTTP API's decoded body).
+  Status Put(std::vector<PostableAlert>&& alerts);
 
   // POST /api/v2/silences: creates (no id) or updates a silence; returns its id. Checks what
   // Alertmanager's API checks before the silence rules ("start time must be before end time",

@@ -69,10 +69,11 @@ void Dispatcher::Ingest(std::span<const AlertPtr> alerts) {
       matched.clear();
       tree_->root().Match(alert->labels, matched);
       for (const Route* route : matched) {
-        Labels group_labels = route->GroupLabels(alert->labels);
-        const uint64_t fp = group_labels.fingerprint();
+        // The group's label set is built only for a new group: a re-sent alert needs its hash.
+        const uint64_t fp = route->GroupFingerprint(alert->labels);
         auto& slot = groups_[static_cast<size_t>(route->index())][fp];
         if (slot && slot->Insert(alert)) continue;
+        Labels group_labels = route->GroupLabels(alert->labels);
         // A new group (or one that destroyed itself since).
         AggregationGroup::Deps gdeps;
         gdeps.scheduler = deps_.scheduler;

@@ -27,6 +27,28 @@ Labels Route::GroupLabels(const Labels& alert) const {
   return Labels::FromSorted(std::move(kept));
 }
 
+uint64_t Route::GroupFingerprint(const Labels& alert) const {
+  if (options_.group_by_all) return alert.fingerprint();
+  // Labels::hash()'s FNV-1a over "name\xffvalue\xff" in name order (the tests hold the two
+  // equal), fed the kept labels as GroupLabels would keep them.
+  uint64_t h = 0xcbf29ce484222325ULL;
+  auto add = [&h](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+    h ^= 0xff;
+    h *= 0x100000001b3ULL;
+  };
+  for (const Label& l : alert) {
+    if (std::binary_search(options_.group_by.begin(), options_.group_by.end(), l.name)) {
+      add(l.name);
+      add(l.value);
+    }
+  }
+  return h;
+}
+
 std::string Route::GroupKey(const Labels& group_labels) const {
   return key_ + ":" + FormatLabelSet(group_labels);
 }

@@ -61,6 +61,8 @@ class Route {
 
   // The alert's labels that this route groups by (all of them under `...`).
   Labels GroupLabels(const Labels& alert) const;
+  // GroupLabels(alert).fingerprint(), without building the label set.
+  uint64_t GroupFingerprint(const Labels& alert) const;
   // key() + ":" + the group labels printed as `{a="b", c="d"}`.
   std::string GroupKey(const Labels& group_labels) const;
 

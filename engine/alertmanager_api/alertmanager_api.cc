@@ -141,7 +141,7 @@ class AlertmanagerApi {
       return TooLarge("more than " + std::to_string(options_.max_alerts_per_post) +
                       " alerts in one request");
     }
-    Status s = pipeline_.Put(alerts.value);
+    Status s = pipeline_.Put(std::move(alerts.value));
     if (!s.ok()) return StringPayload(400, s.message());
     return EmptyOk();
   }

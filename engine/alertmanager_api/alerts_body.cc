@@ -67,10 +67,8 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
     if (where_ == Where::kLabelSet) {
       where_ = Where::kAlert;
     } else if (where_ == Where::kAlert) {
-      current_.labels = Labels::FromVector(std::move(labels_));
-      current_.annotations = alerting::MakeAnnotations(std::move(annotations_));
-      labels_ = {};
-      annotations_ = {};
+      current_.labels = Labels::FromVector(ExactCopy(labels_));
+      current_.annotations = alerting::MakeAnnotations(ExactCopy(annotations_));
       alerts.push_back(std::move(current_));
       has_labels.push_back(current_has_labels_);
       where_ = Where::kArray;
@@ -113,7 +111,7 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
                : k == "generatorURL" ? Field::kGeneratorUrl
                                      : Field::kOther;
     } else if (where_ == Where::kLabelSet) {
-      label_name_ = std::move(k);
+      label_name_ = k;
     }
     return true;
   }
@@ -126,6 +124,15 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
  private:
   enum class Where { kTop, kArray, kAlert, kLabelSet };
   enum class Field { kOther, kLabels, kAnnotations, kStartsAt, kEndsAt, kGeneratorUrl };
+
+  // The pairs moved into a vector of exactly their size (the alert keeps it); `pairs` keeps its
+  // capacity for the next alert, so that decoding one costs one allocation per label set.
+  static std::vector<Label> ExactCopy(std::vector<Label>& pairs) {
+    std::vector<Label> out(std::make_move_iterator(pairs.begin()),
+                           std::make_move_iterator(pairs.end()));
+    pairs.clear();
+    return out;
+  }
 
   bool Skip() {
     skip_ = 1;
@@ -198,10 +205,12 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
         return true;
       case Where::kLabelSet: {
         auto& target = field_ == Field::kLabels ? labels_ : annotations_;
+        // Copies, not moves, of the parser's string: it keeps its buffer for the next token
+        // instead of growing a new one character by character.
         if (is_null) {
-          target.push_back({std::move(label_name_), std::string()});
+          target.push_back({label_name_, std::string()});
         } else if (s != nullptr) {
-          target.push_back({std::move(label_name_), std::move(*s)});
+          target.push_back({label_name_, *s});
         } else {
           LabelMismatch(kind);
         }
@@ -225,7 +234,7 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
         break;
       }
       case Field::kGeneratorUrl:
-        current_.generator_url = std::move(s);
+        current_.generator_url = s;  // a copy: see Scalar
         break;
       case Field::kLabels:
       case Field::kAnnotations:

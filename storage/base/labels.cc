@@ -35,7 +35,19 @@ uint64_t HashLabels(const std::vector<Label>& labels) {
   return h;
 }
 
+// Sorted by name, unique, no empty value: what nearly every producer sends (Prometheus sorts
+// its label sets), checked in one pass so that those sets skip the sort and the copy below.
+bool IsCanonical(const std::vector<Label>& labels) {
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i].value.empty() || (i > 0 && !(labels[i - 1].name < labels[i].name))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void SortUnique(std::vector<Label>& labels) {
+  if (IsCanonical(labels)) return;
   // Stable so that, among repeated names, the last one given survives.
   std::stable_sort(labels.begin(), labels.end(),
                    [](const Label& a, const Label& b) { return a.name < b.name; });
@@ -239,6 +251,10 @@ bool IsValidLegacyMetricName(std::string_view name) {
 
 bool IsValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII, the common case: one byte, valid
+      ++i;
+      continue;
+    }
     bool valid = true;
     DecodeRune(s, i, &valid);
     if (!valid) return false;

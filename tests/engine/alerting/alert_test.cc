@@ -81,7 +81,9 @@ TEST(MergeAlertsTest, YoungerWinsEarliestStartKept) {
   old.annotations = {{"summary", "old"}};
   Alert fresh = At(kNow - kMinute, kNow + 5 * kMinute, kNow, true);
   fresh.annotations = {{"summary", "new"}};
-  for (Alert m : {MergeAlerts(old, fresh, kNow), MergeAlerts(fresh, old, kNow)}) {
+  // Either order, and with the second copy moved from (the store's path).
+  for (Alert m : {MergeAlerts(old, fresh, kNow), MergeAlerts(fresh, old, kNow),
+                  MergeAlerts(old, Alert(fresh), kNow), MergeAlerts(fresh, Alert(old), kNow)}) {
     EXPECT_EQ(m.starts_at, kNow - kHour);
     EXPECT_EQ(m.ends_at, kNow + 5 * kMinute);
     EXPECT_EQ(m.annotations, fresh.annotations);
@@ -93,9 +95,11 @@ TEST(MergeAlertsTest, LaterExplicitEndBeatsTimeout) {
   Alert old = At(kNow - kHour, kNow + kHour, kNow - kMinute, /*timeout=*/false);
   Alert fresh = At(kNow - kHour, kNow + 5 * kMinute, kNow, /*timeout=*/true);
   EXPECT_EQ(MergeAlerts(old, fresh, kNow).ends_at, kNow + kHour);
+  EXPECT_EQ(MergeAlerts(old, Alert(fresh), kNow).ends_at, kNow + kHour);
   // A later timeout-derived end of the older copy does not win.
   old.timeout = true;
   EXPECT_EQ(MergeAlerts(old, fresh, kNow).ends_at, kNow + 5 * kMinute);
+  EXPECT_EQ(MergeAlerts(old, Alert(fresh), kNow).ends_at, kNow + 5 * kMinute);
 }
 
 TEST(MergeAlertsTest, BothResolvedLatestResolutionWins) {
@@ -159,6 +163,10 @@ TEST(AnnotationsTest, KeepEmptyValuesLastWins) {
   EXPECT_EQ(a, (Annotations{{"a", ""}, {"b", "2"}}));
   EXPECT_EQ(AnnotationsAsLabels(a), (Labels{{"b", "2"}}));
   EXPECT_EQ(FingerprintHex(0xabc), "0000000000000abc");
+  // Already sorted and unique: kept as given, empty values too.
+  EXPECT_EQ(MakeAnnotations({{"a", ""}, {"b", "1"}}), (Annotations{{"a", ""}, {"b", "1"}}));
+  // Sorted but repeated: the last wins.
+  EXPECT_EQ(MakeAnnotations({{"a", "1"}, {"a", "2"}}), (Annotations{{"a", "2"}}));
 }
 
 }  // namespace

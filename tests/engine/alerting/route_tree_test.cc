@@ -89,6 +89,8 @@ TEST(RouteTreeTest, GroupLabelsAndGroupKey) {
   EXPECT_EQ(group, (Labels{{"alertname", "Down"}, {"instance", "h:1"}}));
   EXPECT_EQ(a.GroupKey(group), R"({}/{team="a"}:{alertname="Down", instance="h:1"})");
   EXPECT_EQ(tree.root().children()[1]->GroupLabels(alert), alert);  // group_by: ['...']
+  EXPECT_EQ(a.GroupFingerprint(alert), group.fingerprint());
+  EXPECT_EQ(tree.root().children()[1]->GroupFingerprint(alert), alert.fingerprint());
   EXPECT_EQ(FormatLabelSet(Labels{{"a.b", "x\"y"}}), R"({a.b="x\"y"})");
 }
 

@@ -65,6 +65,30 @@ TEST(LabelsTest, WithoutAndOnly) {
   EXPECT_EQ(l.without_metric_name(), (Labels{{"a", "1"}, {"b", "2"}}));
 }
 
+TEST(LabelsTest, SortedInputIsKeptAndUnsortedSorted) {
+  // Already canonical (the fast path) and the same labels in another order give one set.
+  const Labels sorted = Labels::FromVector({{"a", "1"}, {"b", "2"}, {"c", "3"}});
+  const Labels shuffled = Labels::FromVector({{"c", "3"}, {"a", "1"}, {"b", "2"}});
+  EXPECT_EQ(sorted, shuffled);
+  EXPECT_EQ(sorted.to_string(), R"({a="1", b="2", c="3"})");
+  // Sorted but with a repeated name or an empty value: not canonical, still normalised.
+  EXPECT_EQ(Labels::FromVector({{"a", "1"}, {"a", "2"}}), (Labels{{"a", "2"}}));
+  EXPECT_EQ(Labels::FromVector({{"a", "1"}, {"b", ""}}), (Labels{{"a", "1"}}));
+}
+
+TEST(LabelsTest, Utf8Validity) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(
+      IsValidUtf8("gr\xc3\xb6\xc3\x9f"
+                  "e ok"));
+  EXPECT_FALSE(IsValidUtf8("ascii then \xff"));
+  EXPECT_FALSE(IsValidUtf8("\xc3"));  // truncated
+  EXPECT_FALSE(
+      IsValidUtf8("a\xed\xa0\x80"
+                  "b"));  // a surrogate
+}
+
 TEST(LabelsTest, NameValidity) {
   EXPECT_TRUE(IsValidLegacyLabelName("_a1"));
   EXPECT_FALSE(IsValidLegacyLabelName("1a"));
