@@ -17,11 +17,16 @@
 //                           connection, against tocsin's server and against Debian's
 //                           prometheus-alertmanager (0.25, started on 127.0.0.1 with the same
 //                           routing and clustering off); skipped when it is not installed.
+//                           items_per_second = alerts/s accepted (wall clock);
+//                           server_cpu_us_per_alert = the server's CPU time (user + system,
+//                           every thread but the client's) per accepted alert, which unlike
+//                           the wall clock does not depend much on what else the machine runs.
 #include <benchmark/benchmark.h>
 #include <curl/curl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -29,6 +34,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -336,15 +342,43 @@ void BM_DecodePostableAlerts(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodePostableAlerts)->Unit(benchmark::kMillisecond);
 
-void RunPosts(benchmark::State& state, const std::string& base) {
+double CpuSeconds(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// User + system CPU time of another process, from /proc/<pid>/stat.
+double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = stat.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string skip;
+  for (int i = 3; i < 14; ++i) fields >> skip;  // state .. cmajflt
+  double utime = 0, stime = 0;
+  fields >> utime >> stime;
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// `server_cpu` reads the CPU time the server has used so far. Besides alerts/s (wall time,
+// which on a shared machine depends on what else runs), the counter server_cpu_us_per_alert
+// says what each accepted alert cost the server in CPU, whatever the load.
+void RunPosts(benchmark::State& state, const std::string& base,
+              const std::function<double()>& server_cpu) {
   const std::vector<std::string> bodies = PostBodies();
   Poster poster(base + "/api/v2/alerts");
   size_t failures = 0;
+  const double cpu_before = server_cpu();
   for (auto _ : state) {
     for (const std::string& b : bodies) failures += !poster.Post(b);
   }
+  const double cpu = server_cpu() - cpu_before;
   state.SetItemsProcessed(state.iterations() * kAlerts);
   state.counters["failures"] = static_cast<double>(failures);
+  state.counters["server_cpu_us_per_alert"] =
+      cpu * 1e6 / static_cast<double>(state.iterations() * kAlerts);
 }
 
 void BM_HttpPostAlerts_tocsin(benchmark::State& state) {
@@ -369,7 +403,10 @@ void BM_HttpPostAlerts_tocsin(benchmark::State& state) {
     options.listen_address = "127.0.0.1:0";
     auto server = http::Server::Start(io, options, std::move(router));
     if (!server.ok()) throw std::runtime_error(server.message());
-    RunPosts(state, "http://127.0.0.1:" + std::to_string((*server)->port()));
+    // The server is this process less the client, which runs on this thread.
+    RunPosts(state, "http://127.0.0.1:" + std::to_string((*server)->port()), [] {
+      return CpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
+    });
     state.counters["alerts"] = static_cast<double>(pipeline->alert_count());
     server->reset();
     pipeline->Stop(std::chrono::milliseconds(5000));
@@ -408,6 +445,7 @@ class AlertmanagerProcess {
     }
   }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  pid_t pid() const { return pid_; }
   bool WaitReady(Poster& probe) const {
     for (int i = 0; i < 100; ++i) {
       if (probe.Get(base() + "/-/ready")) return true;
@@ -433,7 +471,7 @@ void BM_HttpPostAlerts_alertmanager(benchmark::State& state) {
     state.SkipWithError("alertmanager did not become ready");
     return;
   }
-  RunPosts(state, am.base());
+  RunPosts(state, am.base(), [&am] { return ProcessCpuSeconds(am.pid()); });
 }
 BENCHMARK(BM_HttpPostAlerts_alertmanager)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5);
 
