@@ -79,20 +79,43 @@ uint32_t SampleRing::Push(TimestampMs t, double v, TimestampMs keep_from,
 uint32_t SampleRing::LowerBound(TimestampMs t) const {
   if (size_ == 0 || t <= oldest_time_) return 0;
   if (t > newest_time_) return size_;
-  // Queries mostly ask for the recent end (a 5m lookback in a ring of hours), so gallop back
-  // from the newest sample: the probes stay in the last cache lines instead of halving the
-  // whole ring.
-  uint32_t hi = size_ - 1;  // time_at(hi) >= t
-  uint32_t step = 1;
-  uint32_t lo = 0;
-  while (step <= hi) {
-    const uint32_t probe = hi - step;
-    if (time_at(probe) < t) {
-      lo = probe + 1;
-      break;
+  // Here time_at(0) < t <= time_at(last), so the answer is in [1, last] and size_ >= 2.
+  const uint32_t last = size_ - 1;
+  // Samples are nearly evenly spaced (one per scrape or evaluation interval), so the position
+  // of t between the oldest and newest time predicts its index to within a sample or two: the
+  // search touches one or two cache lines of the ring instead of the ~log2(size) lines a binary
+  // search visits on a ring that is not cached yet (the first touch of each series in a query).
+  // Wrapped rings are no different: the guess is a logical index.
+  const uint32_t guess = GuessIndex(t);
+  // Gallop from the guess towards the answer, then bisect the bracket found: a regular ring
+  // needs a probe or two, an irregular one still costs only O(log distance).
+  uint32_t lo, hi;  // the answer is in [lo, hi]
+  if (time_at(guess) >= t) {
+    hi = guess;
+    lo = 1;
+    uint32_t step = 1;
+    while (hi - lo >= step) {
+      const uint32_t probe = hi - step;
+      if (time_at(probe) < t) {
+        lo = probe + 1;
+        break;
+      }
+      hi = probe;
+      step *= 2;
     }
-    hi = probe;
-    step *= 2;
+  } else {
+    lo = guess + 1;
+    hi = last;
+    uint32_t step = 1;
+    while (hi - lo >= step) {
+      const uint32_t probe = lo + step - 1;
+      if (time_at(probe) >= t) {
+        hi = probe;
+        break;
+      }
+      lo = probe + 1;
+      step *= 2;
+    }
   }
   while (lo < hi) {
     const uint32_t mid = lo + (hi - lo) / 2;

@@ -36,6 +36,30 @@ std::optional<std::vector<std::string_view>> LiteralAlternatives(std::string_vie
   return out;
 }
 
+// Holds at most one lock stripe, switching when asked for another; releases it when destroyed
+// (also when copying a window throws).
+class HeldStripe {
+ public:
+  HeldStripe() = default;
+  HeldStripe(const HeldStripe&) = delete;
+  HeldStripe& operator=(const HeldStripe&) = delete;
+  ~HeldStripe() { Release(); }
+
+  void Hold(std::mutex& mu) {
+    if (&mu == held_) return;
+    Release();
+    mu.lock();
+    held_ = &mu;
+  }
+  void Release() {
+    if (held_ != nullptr) held_->unlock();
+    held_ = nullptr;
+  }
+
+ private:
+  std::mutex* held_ = nullptr;
+};
+
 }  // namespace
 
 std::vector<SeriesId> SeriesStore::MatchingIds(std::span<const LabelMatcher> matchers) const {

@@ -18,7 +18,8 @@
 //    exclusive mode: series creation, GarbageCollect, Clear.
 //  * The samples (SampleRing) of a series are guarded by one of kLockStripes mutexes picked by
 //    series id (StripeOf). Writers and readers both hold index_mu_ shared and then take the series'
-//    stripe while touching its ring; a stripe is held for one series at a time. Exclusive holders
+//    stripe while touching its ring; a thread holds at most one stripe at a time (across a run
+//    of consecutive series that share it, in commits and selections). Exclusive holders
 //    of index_mu_ need no stripe: nobody else is inside.
 //  * Lock order: index_mu_, then one stripe. Never take index_mu_ shared twice on one thread: a
 //    waiting writer would block the second acquisition.

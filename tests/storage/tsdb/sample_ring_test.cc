@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <random>
 #include <vector>
 
 namespace tocsin::storage {
@@ -15,6 +16,91 @@ std::vector<TimestampMs> Times(const SampleRing& r) {
   std::vector<TimestampMs> out;
   for (uint32_t i = 0; i < r.size(); ++i) out.push_back(r.time_at(i));
   return out;
+}
+
+// Checks LowerBound against a plain search over the ring's timestamps for every timestamp in
+// the ring, its neighbours, and times before and after the ring.
+void ExpectLowerBoundMatchesLinearSearch(const SampleRing& r) {
+  const std::vector<TimestampMs> times = Times(r);
+  auto expected = [&](TimestampMs t) {
+    return static_cast<uint32_t>(std::lower_bound(times.begin(), times.end(), t) - times.begin());
+  };
+  std::vector<TimestampMs> probes = {std::numeric_limits<TimestampMs>::min(),
+                                     std::numeric_limits<TimestampMs>::max(), -1000000, 0};
+  auto add_probe = [&](TimestampMs t, TimestampMs d) {
+    TimestampMs sum;
+    if (!__builtin_add_overflow(t, d, &sum)) probes.push_back(sum);
+  };
+  for (TimestampMs t : times) {
+    for (TimestampMs d : {-2, -1, 0, 1, 2}) add_probe(t, d);
+  }
+  if (!times.empty()) {
+    for (TimestampMs d : {1, 1000, 1000000}) {
+      add_probe(times.front(), -d);
+      add_probe(times.back(), d);
+    }
+  }
+  for (TimestampMs t : probes) {
+    ASSERT_EQ(r.LowerBound(t), expected(t)) << "t=" << t << " size=" << r.size();
+  }
+}
+
+TEST(SampleRingTest, LowerBoundOnRegularSamples) {
+  SampleRing r;
+  ExpectLowerBoundMatchesLinearSearch(r);  // empty
+  r.Push(100, 0, kNoRetention, 64);
+  ExpectLowerBoundMatchesLinearSearch(r);  // one sample
+  for (TimestampMs t = 15000; t <= 15000 * 40; t += 15000) r.Push(t, 0, kNoRetention, 64);
+  ExpectLowerBoundMatchesLinearSearch(r);
+}
+
+TEST(SampleRingTest, LowerBoundOnIrregularSamples) {
+  // Jitter, bursts of dense samples and long gaps: the interpolated guess is far off and the
+  // search has to gallop.
+  std::mt19937_64 rng(7);
+  SampleRing r;
+  TimestampMs t = -50000;
+  for (int i = 0; i < 500; ++i) {
+    const int kind = static_cast<int>(rng() % 10);
+    t += kind == 0 ? 1 : kind == 1 ? 1000000 : 15000 + static_cast<TimestampMs>(rng() % 3000);
+    r.Push(t, 0, kNoRetention, 64);
+  }
+  ExpectLowerBoundMatchesLinearSearch(r);
+  // One huge gap at either end.
+  SampleRing early, late;
+  early.Push(0, 0, kNoRetention, 64);
+  for (TimestampMs u = 1000000000; u < 1000000000 + 100 * 10; u += 10) {
+    early.Push(u, 0, kNoRetention, 64);
+  }
+  for (TimestampMs u = 0; u < 100 * 10; u += 10) late.Push(u, 0, kNoRetention, 64);
+  late.Push(1000000000, 0, kNoRetention, 64);
+  ExpectLowerBoundMatchesLinearSearch(early);
+  ExpectLowerBoundMatchesLinearSearch(late);
+  // Extreme timestamps: the interpolation must not overflow.
+  SampleRing extremes;
+  extremes.Push(std::numeric_limits<TimestampMs>::min() + 1, 0, kNoRetention, 8);
+  extremes.Push(0, 0, kNoRetention, 8);
+  extremes.Push(std::numeric_limits<TimestampMs>::max() - 1, 0, kNoRetention, 8);
+  ExpectLowerBoundMatchesLinearSearch(extremes);
+}
+
+TEST(SampleRingTest, LowerBoundOnWrappedAndGrownRings) {
+  SampleRing wrapped;
+  for (TimestampMs t = 0; t < 1000; t += 10) {
+    wrapped.Push(t, 0, t - 200, 21);
+    if (t % 70 == 0) ExpectLowerBoundMatchesLinearSearch(wrapped);
+  }
+  ASSERT_EQ(wrapped.capacity(), 21u);
+  ExpectLowerBoundMatchesLinearSearch(wrapped);
+  // Grown while wrapped, then denser samples after sparser ones.
+  SampleRing grown;
+  for (TimestampMs t = 0; t < 8 * 100; t += 100) grown.Push(t, 0, t - 700, 8);
+  grown.Push(800, 0, 100, 8);  // wraps
+  for (TimestampMs t = 801; t < 900; ++t) grown.Push(t, 0, 0, 8);
+  EXPECT_GT(grown.capacity(), 8u);
+  ExpectLowerBoundMatchesLinearSearch(grown);
+  grown.DropBefore(850);
+  ExpectLowerBoundMatchesLinearSearch(grown);
 }
 
 TEST(SampleRingTest, GrowsByDoublingUpToThePreferredCapacityExactly) {
