@@ -9,6 +9,7 @@
 // per sample. Not thread-safe: the store guards each ring with a lock stripe.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -21,6 +22,7 @@ class SampleRing {
   static constexpr uint32_t kMinCapacity = 8;
   // No retention: the ring grows without bound (doubling).
   static constexpr uint32_t kUnboundedCapacity = UINT32_MAX;
+  static constexpr uint32_t kMaxPrefetchLines = 8;
 
   SampleRing() = default;
   ~SampleRing() { Release(); }
@@ -60,15 +62,21 @@ class SampleRing {
     __builtin_prefetch(values() + next, 1);
   }
 
-  // Asks the CPU for the ring memory around time t (where LowerBound(t) will look first), so a
-  // query that reads many series overlaps the cache misses of the next rings with its work on
-  // this one. Reads only this header; safe to call without the ring's lock (a stale header just
-  // prefetches the wrong line).
-  void PrefetchForRead(TimestampMs t) const {
-    if (size_ < 2 || t <= oldest_time_ || t > newest_time_) return;
-    const uint32_t p = Physical(GuessIndex(t));
-    __builtin_prefetch(times_ + p);
-    __builtin_prefetch(values() + p);
+  // Asks the CPU for the ring memory of the window [mint, maxt] (as located by the guess
+  // LowerBound starts from; at most the first kMaxPrefetchLines cache lines of each array), so
+  // a query that reads many series overlaps the cache misses of the next rings with its work on
+  // this one instead of stalling on each.
+  void PrefetchForRead(TimestampMs mint, TimestampMs maxt) const {
+    if (size_ == 0 || maxt < oldest_time_ || mint > newest_time_) return;
+    const uint32_t first = mint <= oldest_time_ || size_ < 2 ? 0 : GuessIndex(mint);
+    const uint32_t last = maxt >= newest_time_ || size_ < 2 ? size_ - 1 : GuessIndex(maxt);
+    constexpr uint32_t kPerLine = 64 / sizeof(TimestampMs);
+    const uint32_t end = std::min(last + 1, first + kMaxPrefetchLines * kPerLine);
+    for (uint32_t i = first; i < end; i += kPerLine) {
+      const uint32_t p = Physical(i);
+      __builtin_prefetch(times_ + p);
+      __builtin_prefetch(values() + p);
+    }
   }
 
   // Logical index of the first sample with time >= t (size() when none). Guesses the index by
