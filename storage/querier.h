@@ -1,6 +1,7 @@
 // The read side of the time-series store, as the PromQL evaluator and the HTTP API see it.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,6 +47,15 @@ struct SeriesSet {
   }
 };
 
+// One series of a selection as Querier::VisitSelection presents it: its label set (the visitor
+// may move it out) and its samples in the window, which are only valid during the call.
+struct SelectedSeries {
+  Labels labels;
+  std::span<const TimestampMs> t;
+  std::span<const double> v;
+};
+using SelectionVisitor = std::function<void(SelectedSeries&)>;
+
 class Querier {
  public:
   virtual ~Querier() = default;
@@ -68,6 +78,21 @@ class Querier {
                                         TimestampMs maxt, SeriesSet& out) const {
     SelectInto(matchers, mint, maxt, out);
     out.st.assign(out.t.size(), 0);
+  }
+
+  // Calls `visit` once for each series SelectInto would return, in the same order, with the
+  // same samples, but read where the querier keeps them when it can (the series store: straight
+  // from the series' ring, under its lock), so a caller that computes over each window and
+  // keeps nothing of it copies nothing. `visit` must not call back into the querier. Exceptions
+  // it throws propagate. The default goes through SelectInto.
+  virtual void VisitSelection(std::span<const LabelMatcher> matchers, TimestampMs mint,
+                              TimestampMs maxt, const SelectionVisitor& visit) const {
+    SeriesSet set;
+    SelectInto(matchers, mint, maxt, set);
+    for (size_t i = 0; i < set.size(); ++i) {
+      SelectedSeries s{std::move(set.labels[i]), set.times(i), set.values(i)};
+      visit(s);
+    }
   }
 
   // Sorted, unique label names / values of the series matching `matchers` (all series when

@@ -143,9 +143,8 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
     if (static_cast<int>(i) == matrix_arg || e.args[i]->type() == ValueType::kString) continue;
     scalar_args[i] = EvalSteps(*e.args[i]);
   }
-  RangeSource src = LoadRange(arg, name);
-  size_t loaded = src.num_samples();
-  if (!src.from_subquery) AddSamples(loaded);  // a subquery has counted its own output
+  const RangeSource src = LoadRange(arg, name);
+  size_t loaded = 0;
   for (const auto& m : scalar_args) loaded += m.points.size();
 
   const DurationMs lookback = options().lookback_delta;
@@ -154,10 +153,8 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
   const int steps = NumSteps();
   std::vector<double> scalars;
   StepMatrix out;
-  out.series.reserve(src.series.size());
-  out.points.reserve(src.series.size() * static_cast<size_t>(steps));
-
-  for (const auto& series : src.series) {
+  // The samples are read where the selection keeps them, one series at a time.
+  loaded += ForEachRangeSeries(src, [&](const RangeSource::Series& series) {
     const SampleSpan& pts = series.samples;
     out.BeginSeries(series.metric, !keeps_name || series.drop_name);
     size_t lo = 0, hi = 0;
@@ -169,6 +166,15 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
       TimestampMs last_included = window_end;
       if (src.anchored || src.smoothed) first_excluded -= lookback;
       if (src.smoothed) last_included += lookback;
+      if (step == 0) {
+        // Find the first window by its ends, not by walking it: for an instant query that is
+        // the only window, and most functions (rate, increase, ...) then read only the first
+        // and last timestamps of it.
+        const size_t n = pts.size();
+        lo = n == 0 || pts.t(0) > first_excluded ? 0 : FirstAfter(pts, n, first_excluded);
+        hi = n == 0 || pts.t(n - 1) <= last_included ? n : FirstAfter(pts, n, last_included);
+        if (hi < lo) hi = lo;
+      }
       while (lo < pts.size() && pts.t(lo) <= first_excluded) ++lo;
       if (hi < lo) hi = lo;
       while (hi < pts.size() && pts.t(hi) <= last_included) ++hi;
@@ -196,7 +202,7 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
         annotations().Info(annotation_text::PossibleNonCounter(metric_name), src.pos);
       }
     }
-  }
+  });
   ReleaseSamples(loaded);
   AddSamples(out.points.size());
 

@@ -179,13 +179,18 @@ RangeSource Evaluator::LoadRange(const Expr& arg_expr, const std::string& func_n
   // from a range selector straight into the functions that read them (as in Prometheus, a
   // subquery cuts them).
   const bool with_start_times = options().use_start_timestamps && ReadsStartTimes(func_name);
-  if (with_start_times) {
-    ctx_.querier.SelectWithStartTimesInto(vs.matchers, mint + 1, maxt, *src.selected);
-  } else {
-    ctx_.querier.SelectInto(vs.matchers, mint + 1, maxt, *src.selected);
+  if (!with_start_times) {
+    // The usual case: the series are visited in place by ForEachRangeSeries.
+    src.matchers = &vs.matchers;
+    src.select_mint = mint + 1;
+    src.select_maxt = maxt;
+    return src;
   }
+  // With start timestamps (experimental) the selection is copied, start times aligned.
+  ctx_.querier.SelectWithStartTimesInto(vs.matchers, mint + 1, maxt, *src.selected);
   storage::SeriesSet& ss = *src.selected;
-  const bool has_st = with_start_times && ss.st.size() == ss.t.size();
+  src.held_samples = ss.t.size();
+  const bool has_st = ss.st.size() == ss.t.size();
 
   // Series with stale markers get a copy without them; the rest are read in place.
   struct Copied {
@@ -222,6 +227,40 @@ RangeSource Evaluator::LoadRange(const Expr& arg_expr, const std::string& func_n
     src.series.push_back(RangeSource::Series{std::move(ss.labels[i]), false, samples});
   }
   return src;
+}
+
+size_t Evaluator::ForEachRangeSeries(const RangeSource& src,
+                                     const std::function<void(const RangeSource::Series&)>& fn) {
+  if (src.matchers == nullptr) {
+    // Held series: a subquery's (it has counted its own output) or a copied selection's.
+    AddSamples(src.held_samples);
+    for (const auto& s : src.series) fn(s);
+    return src.held_samples;
+  }
+  size_t loaded = 0;
+  std::vector<TimestampMs> kept_t;  // a series' samples without its stale markers
+  std::vector<double> kept_v;
+  RangeSource::Series series;
+  ctx_.querier.VisitSelection(
+      *src.matchers, src.select_mint, src.select_maxt, [&](storage::SelectedSeries& selected) {
+        AddSamples(selected.t.size());
+        loaded += selected.t.size();
+        series.metric = std::move(selected.labels);
+        series.samples = SampleSpan(selected.t.data(), selected.v.data(), selected.t.size());
+        const auto& values = selected.v;
+        if (std::any_of(values.begin(), values.end(), [](double v) { return IsStaleNaN(v); })) {
+          kept_t.clear();
+          kept_v.clear();
+          for (size_t k = 0; k < values.size(); ++k) {
+            if (IsStaleNaN(values[k])) continue;
+            kept_t.push_back(selected.t[k]);
+            kept_v.push_back(values[k]);
+          }
+          series.samples = SampleSpan(kept_t.data(), kept_v.data(), kept_t.size());
+        }
+        fn(series);
+      });
+  return loaded;
 }
 
 }  // namespace tocsin::promql

@@ -48,16 +48,17 @@ struct EvalResult {
   bool is_string = false;
 };
 
-// A range-vector argument ready for a function: series with their samples (stale markers
-// removed), and how the window for each step is found. Samples are read where the storage's
-// selection put them; only series with stale markers, and subquery results, are copied.
+// A range-vector argument ready for a function: how the window for each step is found, and
+// where its series come from. A subquery's series are computed up front and held here; a
+// selector's are visited one at a time straight from the querier (ForEachRangeSeries), so range
+// functions read the samples where the storage keeps them. Stale markers are removed (only series
+// that have them are copied).
 struct RangeSource {
   struct Series {
     Labels metric;
     bool drop_name = false;
     SampleSpan samples;
   };
-  std::vector<Series> series;
   DurationMs range = 0;
   DurationMs offset = 0;  // window end = step time - offset ...
   bool has_at = false;    // ... or, with @, always at_time - original offset
@@ -65,13 +66,19 @@ struct RangeSource {
   bool anchored = false;
   bool smoothed = false;
   bool from_subquery = false;
-  PosRange pos;                      // of the argument, for annotations
-  PooledSelection selected;          // owns the samples read from the querier
-  std::vector<TimestampMs> owned_t;  // owns copied samples
+  PosRange pos;  // of the argument, for annotations
+  // A selector: what to select, samples mint <= t <= maxt.
+  const std::vector<LabelMatcher>* matchers = nullptr;
+  TimestampMs select_mint = 0;
+  TimestampMs select_maxt = 0;
+  // Otherwise (a subquery, or a selection with start timestamps) the series and samples held
+  // here, of which held_samples come from the querier.
+  std::vector<Series> series;
+  PooledSelection selected;
+  size_t held_samples = 0;
+  std::vector<TimestampMs> owned_t;
   std::vector<double> owned_v;
-  std::vector<TimestampMs> owned_st;  // their start timestamps, when selected with them
-
-  size_t num_samples() const { return selected->t.size() + owned_t.size(); }
+  std::vector<TimestampMs> owned_st;  // their start timestamps (selected with them)
 };
 
 class Evaluator {
@@ -119,11 +126,16 @@ class Evaluator {
   StepMatrix EvalVectorSelector(const VectorSelector& vs);               // eval_selectors.cc
   StepMatrix EvalMatrixSelector(const MatrixSelector& ms);               // eval_selectors.cc
   RangeSource LoadRange(const Expr& arg, const std::string& func_name);  // eval_selectors.cc
-  StepMatrix EvalBinary(const BinaryExpr& e);                            // eval_binary.cc
-  StepMatrix EvalAggregate(const AggregateExpr& e);                      // eval_aggregate.cc
-  StepMatrix EvalSubquery(const SubqueryExpr& e);                        // eval_subquery.cc
-  StepMatrix EvalCall(const Call& e);                                    // eval_call.cc
-  StepMatrix EvalInfo(const Call& e);                                    // eval_info.cc
+  // Calls `fn` for every series of `src` (see RangeSource), counting the samples read against
+  // the query's limit. Returns that count (the caller releases it). For a selector `fn` runs
+  // while the storage holds the series' lock: it must not query. eval_selectors.cc
+  size_t ForEachRangeSeries(const RangeSource& src,
+                            const std::function<void(const RangeSource::Series&)>& fn);
+  StepMatrix EvalBinary(const BinaryExpr& e);        // eval_binary.cc
+  StepMatrix EvalAggregate(const AggregateExpr& e);  // eval_aggregate.cc
+  StepMatrix EvalSubquery(const SubqueryExpr& e);    // eval_subquery.cc
+  StepMatrix EvalCall(const Call& e);                // eval_call.cc
+  StepMatrix EvalInfo(const Call& e);                // eval_info.cc
 
   // Effective offset of a selector or subquery: with @, relative to this evaluator's start.
   DurationMs EffectiveOffset(DurationMs original, AtModifier at, TimestampMs at_ts) const {

@@ -157,21 +157,28 @@ uint32_t SampleRing::CountInRange(TimestampMs mint, TimestampMs maxt) const {
   return hi - lo;
 }
 
-uint32_t SampleRing::CopyRange(TimestampMs mint, TimestampMs maxt, std::vector<TimestampMs>& ts,
-                               std::vector<double>& vs) const {
+uint32_t SampleRing::Window(TimestampMs mint, TimestampMs maxt, Run& first, Run& second) const {
+  first = second = Run{};
   if (size_ == 0 || maxt < mint || oldest_time_ > maxt || newest_time_ < mint) return 0;
   const uint32_t lo = LowerBound(mint);
   const uint32_t hi = maxt >= newest_time_ ? size_ : LowerBound(maxt + 1);
   if (lo >= hi) return 0;
   const uint32_t n = hi - lo;
   const uint32_t start = Physical(lo);
-  const uint32_t first = std::min(n, capacity_ - start);
+  const uint32_t head_run = std::min(n, capacity_ - start);
+  first = Run{times_ + start, values() + start, head_run};
+  if (head_run < n) second = Run{times_, values(), n - head_run};
+  return n;
+}
+
+uint32_t SampleRing::CopyRange(TimestampMs mint, TimestampMs maxt, std::vector<TimestampMs>& ts,
+                               std::vector<double>& vs) const {
+  Run first, second;
+  const uint32_t n = Window(mint, maxt, first, second);
   // insert() copies without first zero-filling the new elements, as resize() would.
-  ts.insert(ts.end(), times_ + start, times_ + start + first);
-  vs.insert(vs.end(), values() + start, values() + start + first);
-  if (first < n) {
-    ts.insert(ts.end(), times_, times_ + (n - first));
-    vs.insert(vs.end(), values(), values() + (n - first));
+  for (const Run& r : {first, second}) {
+    ts.insert(ts.end(), r.t, r.t + r.n);
+    vs.insert(vs.end(), r.v, r.v + r.n);
   }
   return n;
 }

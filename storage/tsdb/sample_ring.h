@@ -84,6 +84,16 @@ class SampleRing {
   uint32_t LowerBound(TimestampMs t) const;
   // Number of samples with mint <= time <= maxt.
   uint32_t CountInRange(TimestampMs mint, TimestampMs maxt) const;
+  // A run of samples where the ring keeps them: n timestamps at t, their values at v.
+  struct Run {
+    const TimestampMs* t = nullptr;
+    const double* v = nullptr;
+    uint32_t n = 0;
+  };
+  // The samples with mint <= time <= maxt, in place, as at most two runs (the second is empty
+  // unless the window wraps around the end of the arrays). Returns how many. Valid until the
+  // ring is next changed, so only while its lock is held.
+  uint32_t Window(TimestampMs mint, TimestampMs maxt, Run& first, Run& second) const;
   // Appends the samples with mint <= time <= maxt to `ts`/`vs`; returns how many.
   uint32_t CopyRange(TimestampMs mint, TimestampMs maxt, std::vector<TimestampMs>& ts,
                      std::vector<double>& vs) const;

@@ -9,6 +9,7 @@
 // would have to scan every value of its label (a general regex); the plan picks whichever costs
 // less.
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -278,6 +279,45 @@ void SeriesStore::SelectSeries(std::span<const LabelMatcher> matchers, Timestamp
     if (n == 0) continue;  // no samples in the window: not selected
     out.labels.push_back(LabelsOf(*s));
     out.offsets.push_back(out.t.size());
+  }
+}
+
+void SeriesStore::VisitSelection(std::span<const LabelMatcher> matchers, TimestampMs mint,
+                                 TimestampMs maxt, const SelectionVisitor& visit) const {
+  if (maxt < mint) return;
+  std::shared_lock lock(index_mu_);
+  const std::vector<SeriesId> ids = MatchingIds(matchers);
+  // A window that wraps around the end of its ring is joined here so the visitor sees one span.
+  std::vector<TimestampMs> joined_t;
+  std::vector<double> joined_v;
+  constexpr size_t kBlock = 16;
+  std::array<const Series*, kBlock> block;
+  HeldStripe held;
+  for (size_t begin = 0; begin < ids.size(); begin += kBlock) {
+    const size_t n = std::min(kBlock, ids.size() - begin);
+    // Ask for the windows of the whole block first, so their cache misses overlap (as in
+    // SelectSeries).
+    for (size_t i = 0; i < n; ++i) {
+      block[i] = FindById(ids[begin + i]);
+      held.Hold(StripeOf(block[i]->id));
+      block[i]->ring.PrefetchForRead(mint, maxt);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const Series& s = *block[i];
+      held.Hold(StripeOf(s.id));
+      SampleRing::Run first, second;
+      if (s.ring.Window(mint, maxt, first, second) == 0) continue;  // not selected
+      SelectedSeries selected{LabelsOf(s), {first.t, first.n}, {first.v, first.n}};
+      if (second.n > 0) {
+        joined_t.assign(first.t, first.t + first.n);
+        joined_t.insert(joined_t.end(), second.t, second.t + second.n);
+        joined_v.assign(first.v, first.v + first.n);
+        joined_v.insert(joined_v.end(), second.v, second.v + second.n);
+        selected.t = joined_t;
+        selected.v = joined_v;
+      }
+      visit(selected);
+    }
   }
 }
 

@@ -108,6 +108,10 @@ class SeriesStore final : public Querier {
                   SeriesSet& out) const override;
   void SelectWithStartTimesInto(std::span<const LabelMatcher> matchers, TimestampMs mint,
                                 TimestampMs maxt, SeriesSet& out) const override;
+  // Holds index_mu_ shared for the whole visit and each series' stripe while `visit` runs on
+  // it, so `visit` should be quick (appenders to that series' stripe wait for it).
+  void VisitSelection(std::span<const LabelMatcher> matchers, TimestampMs mint, TimestampMs maxt,
+                      const SelectionVisitor& visit) const override;
   std::vector<std::string> LabelNames(std::span<const LabelMatcher> matchers) const override;
   std::vector<std::string> LabelValues(const std::string& name,
                                        std::span<const LabelMatcher> matchers) const override;

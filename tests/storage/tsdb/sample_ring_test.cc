@@ -167,6 +167,32 @@ TEST(SampleRingTest, CopyRangeIsInclusiveAtBothEndsAndSpansTheWrap) {
             11u);
 }
 
+TEST(SampleRingTest, WindowGivesTheSamplesInPlaceAsOneOrTwoRuns) {
+  SampleRing r;
+  for (TimestampMs t = 0; t <= 150; t += 10) r.Push(t, t * 2, t - 100, 11);
+  ASSERT_EQ(r.time_at(0), 50);  // wrapped: physical order is 110..150, 50..100
+  auto joined = [](const SampleRing::Run& a, const SampleRing::Run& b) {
+    std::vector<TimestampMs> out(a.t, a.t + a.n);
+    out.insert(out.end(), b.t, b.t + b.n);
+    for (uint32_t i = 0; i < a.n; ++i) EXPECT_EQ(a.v[i], 2.0 * a.t[i]);
+    for (uint32_t i = 0; i < b.n; ++i) EXPECT_EQ(b.v[i], 2.0 * b.t[i]);
+    return out;
+  };
+  SampleRing::Run a, b;
+  EXPECT_EQ(r.Window(60, 100, a, b), 5u);  // before the wrap point: one run
+  EXPECT_EQ(b.n, 0u);
+  EXPECT_EQ(joined(a, b), (std::vector<TimestampMs>{60, 70, 80, 90, 100}));
+  EXPECT_EQ(r.Window(95, 125, a, b), 3u);  // across it: two runs
+  EXPECT_EQ(a.n, 1u);
+  EXPECT_EQ(joined(a, b), (std::vector<TimestampMs>{100, 110, 120}));
+  EXPECT_EQ(r.Window(111, 1000, a, b), 4u);  // after it
+  EXPECT_EQ(joined(a, b), (std::vector<TimestampMs>{120, 130, 140, 150}));
+  EXPECT_EQ(r.Window(151, 1000, a, b), 0u);
+  EXPECT_EQ(a.n + b.n, 0u);
+  EXPECT_EQ(r.Window(0, 49, a, b), 0u);
+  EXPECT_EQ(r.Window(100, 99, a, b), 0u);
+}
+
 TEST(SampleRingTest, ExpiredSamplesAreDroppedInRunsWhenTheRingHasSlack) {
   SampleRing r;
   // Window of 11 samples (t >= newest - 10), preferred capacity 19: slack beyond the window.

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,83 @@ TEST_F(SeriesStoreTest, SelectIntoGivesSelectsSeriesInCreationOrderReusingTheSet
   store_.SelectInto(up, 10, 5, into);  // an empty window empties the set
   EXPECT_EQ(into.size(), 0u);
   EXPECT_TRUE(into.t.empty());
+}
+
+// What VisitSelection presents, flattened as SelectInto fills a SeriesSet.
+SeriesSet Visited(const SeriesStore& store, std::span<const LabelMatcher> ms, TimestampMs mint,
+                  TimestampMs maxt) {
+  SeriesSet out;
+  store.VisitSelection(ms, mint, maxt, [&](SelectedSeries& s) {
+    EXPECT_EQ(s.t.size(), s.v.size());
+    out.labels.push_back(std::move(s.labels));
+    out.t.insert(out.t.end(), s.t.begin(), s.t.end());
+    out.v.insert(out.v.end(), s.v.begin(), s.v.end());
+    out.offsets.push_back(out.t.size());
+  });
+  return out;
+}
+
+void ExpectSameSelection(const SeriesSet& a, const SeriesSet& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a.labels[i], b.labels[i]) << i;
+  EXPECT_EQ(a.offsets, b.offsets);
+  EXPECT_EQ(a.t, b.t);
+  EXPECT_EQ(a.v, b.v);
+}
+
+TEST(SeriesStoreVisitTest, VisitSelectionSeesWhatSelectIntoCopiesIncludingWrappedWindows) {
+  // Retention 100s at 10s: rings of 11 samples that wrap after the first 11 appends. Series
+  // start at different times so their windows wrap at different places.
+  SeriesStore store(StoreOptions{100 * kSecond, 10 * kSecond});
+  std::vector<SeriesRef> refs;
+  Appender app(store);
+  for (int i = 0; i < 40; ++i) {
+    refs.push_back(*app.Append(
+        Labels{{"__name__", "m"}, {"i", std::to_string(i)}, {"even", i % 2 ? "no" : "yes"}},
+        i * kSecond, 0));
+  }
+  ASSERT_EQ(app.Commit().counts.appended, 40u);
+  for (int step = 1; step <= 30; ++step) {
+    for (int i = 0; i < 40; ++i) {
+      if ((i + step) % 7 == 0) continue;  // gaps: some series skip some scrapes
+      app.Append(refs[static_cast<size_t>(i)], step * 10 * kSecond + i * kSecond, step * 100 + i);
+    }
+    ASSERT_EQ(app.Commit().counts.rejected(), 0u);
+  }
+  const std::vector<LabelMatcher> all{M("__name__", "=", "m")};
+  const std::vector<LabelMatcher> even{M("__name__", "=", "m"), M("even", "=", "yes")};
+  const TimestampMs newest = store.max_time();
+  for (const auto& ms : {all, even}) {
+    for (auto [mint, maxt] : std::vector<std::pair<TimestampMs, TimestampMs>>{
+             {INT64_MIN, INT64_MAX},
+             {newest - 5 * 60 * kSecond, newest},
+             {newest - 35 * kSecond, newest - 10 * kSecond},
+             {newest - 95 * kSecond, newest - 60 * kSecond},
+             {newest + 1, INT64_MAX},
+             {newest, newest - 1}}) {
+      SeriesSet copied;
+      store.SelectInto(ms, mint, maxt, copied);
+      ExpectSameSelection(Visited(store, ms, mint, maxt), copied);
+    }
+  }
+}
+
+TEST(SeriesStoreVisitTest, AnExceptionFromTheVisitorReleasesTheLocks) {
+  SeriesStore store;
+  Appender app(store);
+  auto ref = app.Append(Labels{{"__name__", "m"}}, 1000, 1);
+  ASSERT_TRUE(ref.ok());
+  app.Commit();
+  const std::vector<LabelMatcher> ms{M("__name__", "=", "m")};
+  EXPECT_THROW(
+      store.VisitSelection(ms, 0, 2000, [](SelectedSeries&) { throw std::runtime_error("stop"); }),
+      std::runtime_error);
+  // The series' stripe and the index lock are free again: appending to it and creating a new
+  // series (exclusive index lock) both go through.
+  app.Append(*ref, 2000, 2);
+  ASSERT_TRUE(app.Append(Labels{{"__name__", "n"}}, 2000, 1).ok());
+  EXPECT_EQ(app.Commit().counts.appended, 2u);
+  EXPECT_EQ(Visited(store, ms, 0, 3000).t, (std::vector<TimestampMs>{1000, 2000}));
 }
 
 TEST_F(SeriesStoreTest, SelectedLabelsCarryTheSameHashAsFreshlyBuiltOnes) {
