@@ -9,7 +9,6 @@
 // would have to scan every value of its label (a general regex); the plan picks whichever costs
 // less.
 #include <algorithm>
-#include <array>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -290,20 +289,24 @@ void SeriesStore::VisitSelection(std::span<const LabelMatcher> matchers, Timesta
   // A window that wraps around the end of its ring is joined here so the visitor sees one span.
   std::vector<TimestampMs> joined_t;
   std::vector<double> joined_v;
-  constexpr size_t kBlock = 16;
-  std::array<const Series*, kBlock> block;
+  // Ask for the windows of the next block of series while visiting this one, so their cache
+  // misses overlap with the visitor's work instead of stalling each series in turn.
+  constexpr size_t kBlock = 8;
   HeldStripe held;
-  for (size_t begin = 0; begin < ids.size(); begin += kBlock) {
-    const size_t n = std::min(kBlock, ids.size() - begin);
-    // Ask for the windows of the whole block first, so their cache misses overlap (as in
-    // SelectSeries).
-    for (size_t i = 0; i < n; ++i) {
-      block[i] = FindById(ids[begin + i]);
-      held.Hold(StripeOf(block[i]->id));
-      block[i]->ring.PrefetchForRead(mint, maxt);
+  auto prefetch_block = [&](size_t begin) {
+    const size_t end = std::min(begin + kBlock, ids.size());
+    for (size_t i = begin; i < end; ++i) {
+      const Series* s = FindById(ids[i]);
+      held.Hold(StripeOf(s->id));
+      s->ring.PrefetchForRead(mint, maxt);
     }
-    for (size_t i = 0; i < n; ++i) {
-      const Series& s = *block[i];
+  };
+  prefetch_block(0);
+  for (size_t begin = 0; begin < ids.size(); begin += kBlock) {
+    if (begin + kBlock < ids.size()) prefetch_block(begin + kBlock);
+    const size_t end = std::min(begin + kBlock, ids.size());
+    for (size_t i = begin; i < end; ++i) {
+      const Series& s = *FindById(ids[i]);
       held.Hold(StripeOf(s.id));
       SampleRing::Run first, second;
       if (s.ring.Window(mint, maxt, first, second) == 0) continue;  // not selected
