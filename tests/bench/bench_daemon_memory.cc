@@ -6,6 +6,9 @@
 //   cmake --build build/release --target bench_daemon_memory -j2
 //   build/release/tests/bench/bench_daemon_memory
 //
+// TOCSIN_BENCH_BINARY=<path> runs that tocsin binary instead of this build's (e.g. one built
+// from an older commit, to compare before and after in one session).
+//
 // Both sides get identical inputs: the same rule files, the same Alertmanager routing (the
 // example with no variable set, written out once and given to both), the same targets, the same
 // intervals (1s scrape and evaluation, so a short run does many cycles).
@@ -30,6 +33,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -244,7 +248,12 @@ Side StartTocsin(const BenchDir& dir, const std::vector<uint16_t>& targets) {
       << CommonConfig(targets) << "alerting:\n  config_file: " << dir.file("alertmanager.yml")
       << "\nstorage:\n  path: " << dir.file("tocsin-data")
       << "\nweb:\n  listen_address: 127.0.0.1:" << side.query_port << "\n";
-  const std::string binary = (fs::path(TOCSIN_BINARY_DIR) / "engine" / "cli" / "tocsin").string();
+  // TOCSIN_BENCH_BINARY measures another tocsin build (an older commit, for before/after).
+  const char* other = std::getenv("TOCSIN_BENCH_BINARY");
+  const std::string binary =
+      other != nullptr && *other != '\0'
+          ? std::string(other)
+          : (fs::path(TOCSIN_BINARY_DIR) / "engine" / "cli" / "tocsin").string();
   side.processes.push_back(std::make_unique<ChildProcess>(
       std::vector<std::string>{binary, "run", "--config.file", dir.file("tocsin.yml"),
                                "--log.level", "warn"},
