@@ -15,19 +15,25 @@ std::string HostPort::ToString() const {
   return host + ":" + port;
 }
 
-Matchers RouteConfig::AllMatchers() const {
+Matchers LegacyAndNewMatchers(const std::map<std::string, std::string>& match,
+                              const std::map<std::string, std::string>& match_re,
+                              const Matchers& matchers) {
   Matchers out;
   for (const auto& [name, value] : match) {
     if (auto m = MakeMatcher(MatchType::kEqual, name, value); m.ok()) out.push_back(*m);
   }
   for (const auto& [name, value] : match_re) {
-    // The dispatcher re-anchors the already anchored expression, so the matcher's value (and
-    // the route key) reads `^(?:re)$`.
     if (auto m = MakeMatcher(MatchType::kRegexp, name, "^(?:" + value + ")$"); m.ok()) {
       out.push_back(*m);
     }
   }
   out.insert(out.end(), matchers.begin(), matchers.end());
+  return out;
+}
+
+Matchers RouteConfig::AllMatchers() const {
+  // Sorted, so the route key reads as Alertmanager's.
+  Matchers out = LegacyAndNewMatchers(match, match_re, matchers);
   SortMatchers(out);
   return out;
 }

@@ -312,6 +312,13 @@ struct RouteConfig {
   Matchers AllMatchers() const;
 };
 
+// The legacy `match` / `match_re` maps of a route or an inhibit rule as matchers, followed by its
+// `matchers`, in that order: match as equality, match_re as `^(?:re)$` regexes (Alertmanager
+// anchors the already anchored expression once more, so the matcher's value reads that way).
+Matchers LegacyAndNewMatchers(const std::map<std::string, std::string>& match,
+                              const std::map<std::string, std::string>& match_re,
+                              const Matchers& matchers);
+
 struct InhibitRuleConfig {
   std::string name;
   std::map<std::string, std::string> source_match, target_match;

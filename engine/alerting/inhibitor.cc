@@ -7,24 +7,6 @@
 namespace tocsin::alerting {
 namespace {
 
-Matchers BuildMatchers(const std::map<std::string, std::string>& match,
-                       const std::map<std::string, std::string>& match_re,
-                       const Matchers& matchers) {
-  Matchers out;
-  for (const auto& [name, value] : match) {
-    if (auto m = MakeMatcher(MatchType::kEqual, name, value); m.ok()) out.push_back(*m);
-  }
-  for (const auto& [name, value] : match_re) {
-    // As the route's legacy match_re: the configuration's already anchored expression is
-    // anchored once more by the matcher.
-    if (auto m = MakeMatcher(MatchType::kRegexp, name, "^(?:" + value + ")$"); m.ok()) {
-      out.push_back(*m);
-    }
-  }
-  out.insert(out.end(), matchers.begin(), matchers.end());
-  return out;
-}
-
 constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
 constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
 
@@ -96,11 +78,11 @@ struct Inhibitor::Rule {
 };
 
 Matchers InhibitSourceMatchers(const InhibitRuleConfig& rule) {
-  return BuildMatchers(rule.source_match, rule.source_match_re, rule.source_matchers);
+  return LegacyAndNewMatchers(rule.source_match, rule.source_match_re, rule.source_matchers);
 }
 
 Matchers InhibitTargetMatchers(const InhibitRuleConfig& rule) {
-  return BuildMatchers(rule.target_match, rule.target_match_re, rule.target_matchers);
+  return LegacyAndNewMatchers(rule.target_match, rule.target_match_re, rule.target_matchers);
 }
 
 Inhibitor::Inhibitor(const std::vector<InhibitRuleConfig>& rules) {
