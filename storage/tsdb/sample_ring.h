@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "storage/base/time.h"
+#include "storage/tsdb/cache_prefetch.h"
 
 namespace tocsin::storage {
 
@@ -58,8 +59,8 @@ class SampleRing {
   void PrefetchForPush() const {
     if (capacity_ == 0) return;
     const uint32_t next = size_ == capacity_ ? head_ : Physical(size_);
-    __builtin_prefetch(times_ + next, 1);
-    __builtin_prefetch(values() + next, 1);
+    PrefetchLineForWrite(times_ + next);
+    PrefetchLineForWrite(values() + next);
   }
 
   // Asks the CPU for the ring memory of the window [mint, maxt] (as located by the guess
@@ -74,8 +75,8 @@ class SampleRing {
     const uint32_t end = std::min(last + 1, first + kMaxPrefetchLines * kPerLine);
     for (uint32_t i = first; i < end; i += kPerLine) {
       const uint32_t p = Physical(i);
-      __builtin_prefetch(times_ + p);
-      __builtin_prefetch(values() + p);
+      PrefetchLineForRead(times_ + p);
+      PrefetchLineForRead(values() + p);
     }
   }
 
