@@ -1,10 +1,8 @@
 #include "engine/template/go_json.h"
 
-#include <cmath>
-
 #include "engine/template/go_strconv.h"
 #include "engine/template/go_time.h"
-#include "storage/base/strings.h"
+#include "storage/base/go_json.h"
 
 namespace tocsin::tmpl {
 
@@ -13,61 +11,6 @@ namespace {
 struct JsonFailure {
   std::string message;
 };
-
-void AppendJSONString(std::string& out, std::string_view s) {
-  static const char* kHex = "0123456789abcdef";
-  out.push_back('"');
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      ++i;
-      if (b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&') {
-        out.push_back(static_cast<char>(b));
-        continue;
-      }
-      switch (b) {
-        case '\\':
-          out += "\\\\";
-          break;
-        case '"':
-          out += "\\\"";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          out += "\\u00";
-          out.push_back(kHex[b >> 4]);
-          out.push_back(kHex[b & 0xF]);
-      }
-      continue;
-    }
-    const size_t start = i;
-    bool valid = true;
-    const char32_t r = DecodeRune(s, i, &valid);
-    if (!valid) {
-      out += "\\ufffd";
-      i = start + 1;
-    } else if (r == 0x2028 || r == 0x2029) {
-      out += r == 0x2028 ? "\\u2028" : "\\u2029";
-    } else {
-      out.append(s.substr(start, i - start));
-    }
-  }
-  out.push_back('"');
-}
 
 class Encoder {
  public:
@@ -102,23 +45,13 @@ class Encoder {
         return;
       case Kind::kFloat: {
         const double f = v.as_float();
-        if (std::isnan(f) || std::isinf(f)) {
+        if (!AppendGoJsonFloat(out, f)) {
           throw JsonFailure{"json: unsupported value: " + FormatGoFloat(f, 'g', -1)};
         }
-        const double a = std::fabs(f);
-        const char fmt = (a != 0 && (a < 1e-6 || a >= 1e21)) ? 'e' : 'f';
-        std::string num = FormatGoFloat(f, fmt, -1);
-        if (fmt == 'e') {
-          const size_t n = num.size();
-          if (n >= 4 && num[n - 4] == 'e' && num[n - 3] == '-' && num[n - 2] == '0') {
-            num.erase(n - 2, 1);
-          }
-        }
-        out += num;
         return;
       }
       case Kind::kString:
-        AppendJSONString(out, v.as_string());
+        AppendGoJsonString(out, v.as_string());
         return;
       case Kind::kTime: {
         const GoTime t = v.as_time();
@@ -163,7 +96,7 @@ class Encoder {
         const MapRep& m = v.map();
         for (size_t i = 0; i < m.size(); ++i) {
           if (i > 0) out.push_back(',');
-          AppendJSONString(out, m.key(i));
+          AppendGoJsonString(out, m.key(i));
           out.push_back(':');
           Encode(out, m.value(i), depth + 1);
         }
@@ -175,7 +108,7 @@ class Encoder {
         const auto& names = v.type()->field_json_names();
         for (size_t i = 0; i < names.size(); ++i) {
           if (i > 0) out.push_back(',');
-          AppendJSONString(out, names[i]);
+          AppendGoJsonString(out, names[i]);
           out.push_back(':');
           Encode(out, v.structure().field(i), depth + 1);
         }
