@@ -37,5 +37,7 @@ CLI::App* Subcommand(CLI::App& parent, const std::string& name, const std::strin
 void RegisterCheckRulesCommand(CLI::App& app);
 // `tocsin test rules FILE...` (promtool test rules).
 void RegisterTestRulesCommand(CLI::App& app);
+// `tocsin template render` (amtool template render).
+void RegisterTemplateRenderCommand(CLI::App& app);
 
 }  // namespace tocsin::cli

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   tocsin::cli::RegisterTestPromqlCommand(app);
   tocsin::cli::RegisterCheckRulesCommand(app);
   tocsin::cli::RegisterTestRulesCommand(app);
+  tocsin::cli::RegisterTemplateRenderCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

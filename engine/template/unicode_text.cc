@@ -222,6 +222,66 @@ std::string_view GoTrimSpace(std::string_view s) {
   return s.substr(start, end - start);
 }
 
+namespace {
+
+// x/text's cases use Unicode's full case mappings (SpecialCasing.txt) where a letter's title or
+// lower case is more than one rune: ß titles as "Ss", the ligature ﬁ as "Fi", İ lowers to
+// "i̇". The simple mappings (GoToTitle, GoToLower) keep such letters as they are.
+const char* FullTitleCase(char32_t r) {
+  switch (r) {
+    case 0x00DF:
+      return "Ss";
+    case 0x0149:
+      return "\u02BCN";
+    case 0x01F0:
+      return "J\u030C";
+    case 0x0587:
+      return "\u0535\u0582";
+    case 0x1E96:
+      return "H\u0331";
+    case 0x1E97:
+      return "T\u0308";
+    case 0x1E98:
+      return "W\u030A";
+    case 0x1E99:
+      return "Y\u030A";
+    case 0x1E9A:
+      return "A\u02BE";
+    case 0xFB00:
+      return "Ff";
+    case 0xFB01:
+      return "Fi";
+    case 0xFB02:
+      return "Fl";
+    case 0xFB03:
+      return "Ffi";
+    case 0xFB04:
+      return "Ffl";
+    case 0xFB05:
+      return "St";
+    case 0xFB06:
+      return "St";
+    case 0xFB13:
+      return "\u0544\u0576";
+    case 0xFB14:
+      return "\u0544\u0565";
+    case 0xFB15:
+      return "\u0544\u056B";
+    case 0xFB16:
+      return "\u054E\u0576";
+    case 0xFB17:
+      return "\u0544\u056D";
+    default:
+      return nullptr;
+  }
+}
+
+const char* FullLowerCase(char32_t r) {
+  return r == 0x0130 ? "i\u0307" : nullptr;
+}
+
+}  // namespace
+
 std::string GoTitle(std::string_view s, bool lower_rest) {
   std::string out;
   out.reserve(s.size());
@@ -233,10 +293,18 @@ std::string GoTitle(std::string_view s, bool lower_rest) {
     if (prev_mid && mid) mid_word = false;  // two separators in a row end the word
     if (IsCased(r)) {
       if (!mid_word) {
-        AppendRune(out, GoToTitle(r));
+        if (const char* full = FullTitleCase(r)) {
+          out += full;
+        } else {
+          AppendRune(out, GoToTitle(r));
+        }
         mid_word = true;
+      } else if (!lower_rest) {
+        AppendRune(out, r);
+      } else if (const char* full = FullLowerCase(r)) {
+        out += full;
       } else {
-        AppendRune(out, lower_rest ? GoToLower(r) : r);
+        AppendRune(out, GoToLower(r));
       }
     } else {
       AppendRune(out, r);

@@ -234,6 +234,11 @@ TEST(AlertmanagerTemplateFunctions, Strings) {
             "ABC|àbc|a b");
   EXPECT_EQ(Render(R"t({{ title "hELLO wORLD-foo bar_baz o'neil a.b 123abc" }})t"),
             "Hello World-Foo Bar_baz O'neil A.b 123Abc");
+  // Full case mappings, found against amtool: a word's first letter may title-case to two
+  // letters (ß, ligatures, ŉ), and İ lower-cases to i plus a combining dot.
+  EXPECT_EQ(Render(R"t({{ title "ßx ﬂy ﬁsh ŉa ǰb İİ ẖa և ﬓ aİ" }})t"),
+            "Ssx Fly Fish \u02BCNa J\u030Cb \u0130i\u0307 H\u0331a \u0535\u0582 "
+            "\u0544\u0576 Ai\u0307");
   EXPECT_EQ(Render(R"t({{ join ", " (stringSlice "a" "b" "c") }}|{{ stringSlice }})t"),
             "a, b, c|[]");
   EXPECT_EQ(Render(R"t({{ match "^Disk" .CommonLabels.alertname }}|{{ match "(" "x" }})t"),
