@@ -98,7 +98,15 @@ Result<std::string> TemplateRenderer::ExpandText(std::string_view source,
 
 Result<std::string> TemplateRenderer::ExpandHtml(std::string_view source,
                                                  const Notification& notification) const {
-  return ExpandText(source, notification);
+  if (source.empty()) return std::string();
+  auto compiled = Compile(source);
+  if (!compiled.ok()) return compiled.error();
+  TemplateEnvironment env = Environment(notification);
+  tmpl::ExecuteOptions options;
+  options.env = &env;
+  options.clock = clock_;
+  options.escape_html = true;
+  return (*compiled)->ExecuteToString(kFieldTemplate, DataValue(notification), options);
 }
 
 Result<std::string> TemplateRenderer::ExecuteNamed(std::string_view name,

@@ -3,9 +3,8 @@
 // more template of that set and executed over the notification — as Alertmanager's
 // ExecuteTextString does, with missingkey=zero.
 //
-// HTML bodies: tocsin's interpreter is text/template; it has no html/template contextual
-// escaping. The default email template escapes every value itself (`html`); a user's own HTML
-// template must do the same for values that may contain markup.
+// HTML bodies (ExpandHtml) are executed with html/template's contextual escaping
+// (engine/template/html_escape.h), as Alertmanager's ExecuteHTMLString does.
 #pragma once
 
 #include <memory>

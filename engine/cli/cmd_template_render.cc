@@ -204,6 +204,8 @@ class RouteLabelResolver {
     return memo_[key] = *rendered;
   }
 
+  bool html = false;  // --template.type html: html/template's escaping
+
   Result<std::string> Render(std::string_view text) {
     tmpl::Template t = set_.Clone();
     if (Status s = t.Parse("", text); !s.ok()) return Error{s.message()};
@@ -211,6 +213,7 @@ class RouteLabelResolver {
     env.route_labels = [this](std::string_view n) { return Resolve(n); };
     tmpl::ExecuteOptions options;
     options.env = &env;
+    options.escape_html = html;
     return t.ExecuteToString("", data_, options);
   }
 
@@ -252,6 +255,7 @@ void Render(const RenderOptions& o) {
 
   if (o.text.empty()) return;  // Alertmanager renders an empty text as "" without parsing it
   RouteLabelResolver resolver(set, data);
+  resolver.html = o.type == "html";
   auto rendered = resolver.Render(o.text);
   if (!rendered.ok()) return Fail(rendered.message());
   std::cout << *rendered << std::flush;

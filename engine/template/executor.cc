@@ -15,6 +15,9 @@
 #include "engine/template/go_strconv.h"
 #include "engine/template/template.h"
 
+#include "engine/template/go_json.h"
+#include "engine/template/html_escape.h"
+
 namespace tocsin::tmpl {
 
 namespace {
@@ -67,6 +70,12 @@ class Executor {
     if (tree.source != nullptr) out_->reserve(out_->size() + tree.source->text.size());
     vars_.push_back({"$", data});
     Walk(data, tree.root.get());
+    // html/template refuses a template that leaves its output inside a tag or attribute.
+    if (opts_.escape_html && html_.state != HtmlContext::kText) {
+      HtmlError(html_.state == HtmlContext::kError
+                    ? html_.error
+                    : "ends in a non-text context: " + html_.String());
+    }
   }
 
  private:
@@ -89,6 +98,10 @@ class Executor {
     throw ExecFailure{std::move(text)};
   }
   void At(const Node* n) { node_ = n; }
+  [[noreturn]] void HtmlError(const std::string& msg) {
+    throw ExecFailure{
+        (tree_->name.empty() ? "html/template: " : "html/template:" + tree_->name + ": ") + msg};
+  }
 
   std::string Show(const Value& v) {
     std::string s;
@@ -139,6 +152,10 @@ class Executor {
     switch (node->type()) {
       case NodeType::kAction: {
         const auto* a = static_cast<const ActionNode*>(node);
+        if (opts_.escape_html && a->pipe->decl.empty()) {
+          PrintEscaped(dot, a);
+          return Flow::kNormal;
+        }
         Value val = EvalPipeline(dot, a->pipe.get());
         if (a->pipe->decl.empty()) PrintValue(node, val);
         return Flow::kNormal;
@@ -166,6 +183,12 @@ class Executor {
         WalkTemplate(dot, static_cast<const TemplateNode*>(node));
         return Flow::kNormal;
       case NodeType::kText:
+        if (opts_.escape_html) {
+          html_ = EscapeHtmlText(html_, static_cast<const TextNode*>(node)->text, out_);
+          if (html_.state == HtmlContext::kError) HtmlError(html_.error);
+          CheckOutput();
+          return Flow::kNormal;
+        }
         *out_ += static_cast<const TextNode*>(node)->text;
         CheckOutput();
         return Flow::kNormal;
@@ -621,6 +644,91 @@ class Executor {
     Errorf("can't handle assignment of " + n->String() + " to empty interface argument");
   }
 
+  // fmt.Sprint of one value as html/template's escapers take it: a missing value or nil prints
+  // nothing (Go skips untyped nil arguments), and its safe type says what content it is.
+  void Stringify(const Value& v, std::string* s, HtmlContent* content) {
+    *content = HtmlContent::kPlain;
+    if (!v.valid()) return;
+    const Value d = v.kind() == Kind::kPointer && !v.is_nil_pointer() ? v.Indirect() : v;
+    if (d.type() != nullptr && d.kind() == Kind::kString)
+      *content = ContentOfType(d.type()->name());
+    AppendValue(*s, d, ctx_);
+  }
+
+  // An {{action}} under html/template: its pipeline, then the escapers of the context it is in
+  // (see html_escape.h). A pipeline ending in `html` or `urlquery` that Go merges with an
+  // equivalent escaper has that command applied as an escaper, on the value before it.
+  void PrintEscaped(const Value& dot, const ActionNode* a) {
+    const PipeNode* pipe = a->pipe.get();
+    std::string_view last;
+    const CommandNode* last_cmd = pipe->cmds.empty() ? nullptr : pipe->cmds.back().get();
+    if (last_cmd != nullptr && last_cmd->args[0]->type() == NodeType::kIdentifier) {
+      last = static_cast<const IdentifierNode*>(last_cmd->args[0].get())->ident;
+    }
+    // Go forbids html and urlquery anywhere but at the end of an escaped pipeline.
+    for (size_t i = 0; i + 1 < pipe->cmds.size(); ++i) {
+      const Node* first = pipe->cmds[i]->args[0].get();
+      if (first->type() != NodeType::kIdentifier) continue;
+      const std::string& id = static_cast<const IdentifierNode*>(first)->ident;
+      if (id == "html" || id == "urlquery") {
+        std::string location, context;
+        ErrorContext(*a, &location, &context);
+        throw ExecFailure{"html/template:" + location + ": predefined escaper \"" + id +
+                          "\" disallowed in template"};
+      }
+    }
+    bool merged = false;
+    std::vector<HtmlEscaper> escapers = HtmlActionEscapers(&html_, last, &merged);
+    if (html_.state == HtmlContext::kError) HtmlError(html_.error);
+    std::string text;
+    HtmlContent content = HtmlContent::kPlain;
+    if (merged) {
+      // The merged builtin runs as an escaper over what the pipeline computes before it.
+      At(a);
+      if (pipe->cmds.size() == 1) {
+        // {{ html a b }}: the builtin's arguments, printed as fmt.Sprint prints them.
+        const auto& args = last_cmd->args;
+        bool prev_string = false;
+        for (size_t i = 1; i < args.size(); ++i) {
+          Value v = EvalArg(dot, types::Any(), args[i].get());
+          const bool is_string = v.valid() && v.kind() == Kind::kString;
+          if (i > 1 && !is_string && !prev_string) text += ' ';
+          HtmlContent ignored;
+          Stringify(v, &text, &ignored);
+          prev_string = is_string;
+        }
+      } else {
+        Value value;
+        bool have = false;
+        Recursion guard(this);
+        for (size_t i = 0; i + 1 < pipe->cmds.size(); ++i) {
+          value = EvalCommand(dot, pipe->cmds[i].get(), have ? &value : nullptr);
+          have = true;
+        }
+        Stringify(value, &text, &content);
+        content = HtmlContent::kPlain;  // the builtin prints it as text
+      }
+    } else {
+      Value value = EvalPipeline(dot, pipe);
+      At(a);
+      if (!escapers.empty() && escapers.front() == HtmlEscaper::kJsVal && value.valid() &&
+          value.kind() != Kind::kString) {
+        // A non-string in a script: its JSON.
+        auto json = MarshalJSON(value.kind() == Kind::kPointer ? value.Indirect() : value, ctx_);
+        text = json.ok() ? JsValFromJson(*json) : " /* " + json.message() + " */null ";
+        escapers.erase(escapers.begin());
+      } else {
+        Stringify(value, &text, &content);
+      }
+    }
+    for (HtmlEscaper e : escapers) {
+      text = ApplyHtmlEscaper(e, text, content);
+      content = HtmlContent::kPlain;
+    }
+    *out_ += text;
+    CheckOutput();
+  }
+
   void PrintValue(const Node* n, const Value& v) {
     At(n);
     if (!v.valid()) {
@@ -646,6 +754,7 @@ class Executor {
   size_t frame_ = 0;  // first variable of the executing template's frame
   int depth_ = 0;
   int recursion_ = 0;
+  HtmlContext html_;  // where the output is, under html/template's escaping
 };
 
 }  // namespace

@@ -42,6 +42,9 @@ struct ExecuteOptions {
   // Output beyond this many bytes stops execution with an error: a guard against templates that
   // recurse into exponential output. 0 means no limit.
   size_t max_output_bytes = size_t{64} << 20;
+  // html/template's contextual escaping of the output (engine/template/html_escape.h), as
+  // Alertmanager's ExecuteHTMLString renders email bodies.
+  bool escape_html = false;
 };
 
 // Nesting limit for {{template}} calls (Go allows 100000; we stop earlier to stay well inside

@@ -36,6 +36,18 @@ TEST(TemplateRendererTest, UserTemplatesOverrideDefaults) {
   EXPECT_NE(broken.message().find("bad.tmpl"), std::string::npos) << broken.message();
 }
 
+// Email bodies get html/template's escaping, as Alertmanager's ExecuteHTMLString gives them; the
+// same source as text does not.
+TEST(TemplateRendererTest, HtmlBodiesAreEscapedForTheirContext) {
+  auto r = Renderer();
+  const std::string source =
+      R"(<p>{{ "a<b>&" }}</p><a href="/x?r={{ "a b" }}">{{ .CommonLabels.alertname }}</a>)";
+  auto html = r->ExpandHtml(source, LatencyNotification());
+  ASSERT_TRUE(html.ok()) << html.message();
+  EXPECT_EQ(*html, "<p>a&lt;b&gt;&amp;</p><a href=\"/x?r=a%20b\">HighLatency</a>");
+  EXPECT_EQ(Text(*r, source), R"(<p>a<b>&</p><a href="/x?r=a b">HighLatency</a>)");
+}
+
 TEST(TemplateRendererTest, ErrorsReadAsGo) {
   auto r = Renderer();
   auto parse = r->ExpandText("{{ .Receiver ", LatencyNotification());
