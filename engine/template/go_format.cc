@@ -492,6 +492,51 @@ class Printer {
     current_ = saved;
   }
 
+  // A time.Time its String method does not print (%d, or inside an error's %!verb(...)) prints
+  // as Go prints the struct: its unexported fields {wall ext loc}. Without a monotonic clock
+  // reading (tocsin's times have none) wall is the nanoseconds, ext the seconds since January 1
+  // of year 1, and loc nil for UTC or the Location's address. (Printing it as an error
+  // instead, as tocsin did, recursed without end: found by the differential test.)
+  void PrintTimeFields(const GoTime& t, char32_t verb) {
+    const auto field = [&](const char* name, const char* type, uint64_t u, bool is_signed) {
+      if (f_.plus_v) {
+        buf_ += name;
+        buf_.push_back(':');
+      }
+      if (std::u32string_view(U"vdbXxoOcqU").find(verb) != std::u32string_view::npos) {
+        FmtInteger(u, is_signed, verb);
+      } else {
+        buf_ += "%!";
+        AppendRune(buf_, verb);
+        buf_ += std::string("(") + type + "=" +
+                (is_signed ? std::to_string(static_cast<int64_t>(u)) : std::to_string(u)) + ")";
+      }
+    };
+    buf_.push_back('{');
+    field("wall", "uint64", static_cast<uint64_t>(t.nsec), false);
+    buf_.push_back(' ');
+    field("ext", "int64", static_cast<uint64_t>(t.sec - GoTime::kZeroUnixSeconds), true);
+    buf_.push_back(' ');
+    if (f_.plus_v) buf_ += "loc:";
+    const bool utc = t.loc == nullptr || t.loc == Location::UTC();
+    const uint64_t loc = utc ? 0 : static_cast<uint64_t>(reinterpret_cast<uintptr_t>(t.loc));
+    if (verb == 'v') {
+      if (loc == 0) {
+        buf_ += "<nil>";
+      } else {
+        Fmt0x64(loc, true);
+      }
+    } else if (std::u32string_view(U"dbXxo").find(verb) != std::u32string_view::npos) {
+      FmtInteger(loc, false, verb);
+    } else {
+      buf_ += "%!";
+      AppendRune(buf_, verb);
+      buf_ += loc == 0 ? std::string("(*time.Location=<nil>)")
+                       : "(*time.Location=" + std::to_string(loc) + ")";
+    }
+    buf_.push_back('}');
+  }
+
   void PrintScalar(const Value& v, char32_t verb) {
     switch (v.kind()) {
       case Kind::kBool:
@@ -559,9 +604,7 @@ class Printer {
         break;
       }
       case Kind::kTime:
-        // time.Time prints through its String method; other verbs are errors here (Go would
-        // print the struct's unexported fields).
-        BadVerb(verb);
+        PrintTimeFields(value.as_time(), verb);
         break;
       case Kind::kSlice: {
         buf_.push_back('[');

@@ -301,6 +301,17 @@ TEST_F(TemplateRenderTest, UpstreamDefaultTemplatesRenderTheSame) {
   }
 }
 
+// The same as html (Alertmanager's ExecuteHTMLString), where values are escaped for HTML.
+TEST_F(TemplateRenderTest, UpstreamDefaultTemplatesRenderTheSameAsHtml) {
+  const std::string text = RenderAll(DefinedNames(ReadFile(default_tmpl_)));
+  for (const char* name : {"special.json", "firing_resolved.json", "missing.json"}) {
+    SCOPED_TRACE(name);
+    ProcessResult r = ExpectSame({"--template.glob=" + default_tmpl_, "--template.type=html",
+                                  "--template.text=" + text, "--template.data=" + data_[name]});
+    EXPECT_EQ(r.exit_code, 0);
+  }
+}
+
 // The built-in example: amtool's 0.25 example is default_025.json for tocsin (0.34's example
 // differs in the alerts' status, see the header).
 TEST_F(TemplateRenderTest, BuiltInExampleDataRendersAsAmtools) {

@@ -200,3 +200,22 @@ TEST(GoFormat, StringMethodsAreUsed) {
 
 }  // namespace
 }  // namespace tocsin::tmpl
+
+namespace tocsin::tmpl {
+namespace {
+
+// time.Time with a verb its String method does not serve prints its fields {wall ext loc}, as
+// Go's fmt does (amtool: `{{ printf "%d" .StartsAt }}` is `{0 63839664000 0}` for
+// 2024-01-01T00:00:00Z). tocsin used to print it as an error, recursing until the stack ran out.
+TEST(GoFormat, TimeWithANonStringVerbPrintsItsFields) {
+  const Value t = Value::Time(GoTime::FromUnix(1704067200, 5));
+  EXPECT_EQ(Sprintf("%d|%v|%s|%x", std::vector<Value>{t, t, t, t}),
+            "{5 63839664000 0}|2024-01-01 00:00:00.000000005 +0000 UTC|2024-01-01 "
+            "00:00:00.000000005 +0000 UTC|323032342d30312d30312030303a30303a30302e3030303030303030"
+            "35202b3030303020555443");
+  EXPECT_EQ(Sprintf("%t", std::vector<Value>{t}),
+            "{%!t(uint64=5) %!t(int64=63839664000) %!t(*time.Location=<nil>)}");
+}
+
+}  // namespace
+}  // namespace tocsin::tmpl
