@@ -22,9 +22,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
+#include "engine/alerting/fingerprint_map.h"
 #include "engine/alerting/route_tree.h"
 #include "engine/alerting/scheduler.h"
 #include "engine/alerting/stage.h"
@@ -84,7 +84,7 @@ class AggregationGroup : public std::enable_shared_from_this<AggregationGroup> {
   Deps deps_;
 
   mutable std::mutex mu_;
-  std::unordered_map<uint64_t, AlertPtr> alerts_;
+  FingerprintMap<AlertPtr> alerts_;
   TimestampMs next_flush_at_;
   Scheduler::TimerId timer_ = 0;
   bool timer_armed_ = false;

@@ -57,7 +57,7 @@ std::vector<AlertPtr> AlertStore::GC(TimestampMs now) {
     for (auto it = alerts_.begin(); it != alerts_.end();) {
       if (it->second->ResolvedAt(now)) {
         deleted.push_back(std::move(it->second));
-        it = alerts_.erase(it);
+        alerts_.erase(it++);
       } else {
         ++it;
       }

@@ -12,10 +12,10 @@
 #include <cstdint>
 #include <mutex>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/alerting/alert.h"
+#include "engine/alerting/fingerprint_map.h"
 
 namespace tocsin::alerting {
 
@@ -59,7 +59,7 @@ class AlertStore {
   // readers, who must never wait for listeners.
   std::mutex put_mu_;
   mutable std::mutex mu_;
-  std::unordered_map<uint64_t, AlertPtr> alerts_;
+  FingerprintMap<AlertPtr> alerts_;
   std::vector<AlertStoreListener*> listeners_;
 };
 

@@ -14,10 +14,10 @@
 #include <memory>
 #include <mutex>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/alerting/aggregation_group.h"
+#include "engine/alerting/fingerprint_map.h"
 #include "engine/alerting/route_tree.h"
 #include "engine/alerting/scheduler.h"
 
@@ -67,7 +67,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   Scheduler::TimerId start_timer_ = 0;
   bool start_timer_armed_ = false;
   // Route index -> group labels fingerprint -> group.
-  std::vector<std::unordered_map<uint64_t, std::shared_ptr<AggregationGroup>>> groups_;
+  std::vector<FingerprintMap<std::shared_ptr<AggregationGroup>>> groups_;
 };
 
 }  // namespace tocsin::alerting

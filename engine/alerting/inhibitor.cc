@@ -4,6 +4,8 @@
 #include <mutex>
 #include <set>
 
+#include "engine/alerting/fingerprint_map.h"
+
 namespace tocsin::alerting {
 namespace {
 
@@ -26,7 +28,6 @@ struct Inhibitor::Rule {
   Matchers source;
   Matchers target;
   std::vector<std::string> equal;  // sorted, unique
-  std::unordered_map<uint64_t, AlertPtr> sources;
   // A source in the index, ordered by end (latest first), then fingerprint: the first source
   // of a bucket that has not ended is the one Alertmanager reports (it remembers the source
   // that resolves last), so a query stops at the first usable entry instead of scanning every
@@ -34,34 +35,56 @@ struct Inhibitor::Rule {
   struct Entry {
     TimestampMs ends_at;
     uint64_t fingerprint;
-    const Alert* alert;  // owned by `sources`
+    // Owned by `sources`. Not part of the order, so a new copy with the same end replaces it
+    // in place.
+    mutable const Alert* alert;
     bool operator<(const Entry& o) const {
       if (ends_at != o.ends_at) return ends_at > o.ends_at;
       return fingerprint < o.fingerprint;
     }
   };
+  using Bucket = std::set<Entry>;
   // Hash of the equal labels' values -> the sources with those values.
-  std::unordered_map<uint64_t, std::set<Entry>> index;
+  FingerprintMap<Bucket> index;
+  // Each cached source with its entry in the index, so that a new copy finds the entry without
+  // walking the bucket's tree (hundreds of nodes, a cache miss each).
+  struct Source {
+    AlertPtr alert;
+    Bucket::iterator entry;
+  };
+  FingerprintMap<Source> sources;
 
-  void Index(const AlertPtr& a) {
-    index[EqualHash(a->labels)].insert(Entry{a->ends_at, a->fingerprint(), a.get()});
+  void Index(Source& s) {
+    Bucket& bucket = index[EqualHash(s.alert->labels)];
+    // A new source usually ends last (latest first): try the front before searching.
+    s.entry = bucket.insert(bucket.begin(),
+                            Entry{s.alert->ends_at, s.alert->fingerprint(), s.alert.get()});
   }
-  void Unindex(const AlertPtr& a) {
-    auto ix = index.find(EqualHash(a->labels));
+  void Unindex(const Source& s) {
+    auto ix = index.find(EqualHash(s.alert->labels));
     if (ix == index.end()) return;
-    ix->second.erase(Entry{a->ends_at, a->fingerprint(), a.get()});
+    ix->second.erase(s.entry);
     if (ix->second.empty()) index.erase(ix);
   }
-  // A new copy of a cached source (same labels, so the same bucket): its entry moves to the new
-  // end without a new allocation, as every re-sent alert does.
-  void Reindex(const AlertPtr& old_copy, const AlertPtr& new_copy) {
+  // A new copy of a cached source (same labels, so the same bucket). With the same end its
+  // entry keeps its place; otherwise the entry moves without a new allocation — to the front
+  // when it now ends last, as a re-sent firing alert does.
+  void Reindex(Source& s, const AlertPtr& new_copy) {
+    if (s.entry->ends_at == new_copy->ends_at) {
+      s.entry->alert = new_copy.get();
+      s.alert = new_copy;
+      return;
+    }
     auto ix = index.find(EqualHash(new_copy->labels));
-    if (ix == index.end()) return Index(new_copy);
-    auto node =
-        ix->second.extract(Entry{old_copy->ends_at, old_copy->fingerprint(), old_copy.get()});
-    if (node.empty()) return Index(new_copy);
+    if (ix == index.end()) {  // cannot happen: the source is indexed under its labels
+      s.alert = new_copy;
+      return Index(s);
+    }
+    Bucket& bucket = ix->second;
+    auto node = bucket.extract(s.entry);
     node.value() = Entry{new_copy->ends_at, new_copy->fingerprint(), new_copy.get()};
-    ix->second.insert(std::move(node));
+    s.entry = bucket.insert(bucket.begin(), std::move(node));
+    s.alert = new_copy;
   }
 
   uint64_t EqualHash(const Labels& labels) const {
@@ -121,13 +144,11 @@ void Inhibitor::OnAlertsStored(std::span<const AlertPtr> alerts) {
   for (Rule& r : rules_) {
     for (const AlertPtr& a : alerts) {
       if (!MatchesAll(r.source, a->labels)) continue;
-      const uint64_t fp = a->fingerprint();
-      auto [it, inserted] = r.sources.try_emplace(fp, a);
+      auto [it, inserted] = r.sources.try_emplace(a->fingerprint(), Rule::Source{a, {}});
       if (inserted) {
-        r.Index(a);
+        r.Index(it->second);
       } else {
         r.Reindex(it->second, a);
-        it->second = a;
       }
     }
   }
@@ -141,7 +162,7 @@ void Inhibitor::OnAlertsDeleted(std::span<const AlertPtr> alerts) {
       const uint64_t fp = a->fingerprint();
       auto it = r.sources.find(fp);
       // Only the copy we cache goes: a newer copy stored since stays.
-      if (it == r.sources.end() || it->second != a) continue;
+      if (it == r.sources.end() || it->second.alert != a) continue;
       r.Unindex(it->second);
       r.sources.erase(it);
     }
@@ -179,8 +200,8 @@ void Inhibitor::GC(TimestampMs now) {
   {
     std::shared_lock lock(mu_);
     for (const Rule& r : rules_) {
-      for (const auto& [fp, a] : r.sources) {
-        if (a->ResolvedAt(now)) resolved.push_back(a);
+      for (const auto& [fp, s] : r.sources) {
+        if (s.alert->ResolvedAt(now)) resolved.push_back(s.alert);
       }
     }
   }
@@ -191,8 +212,9 @@ std::optional<TimestampMs> Inhibitor::NextTransition(TimestampMs now) const {
   std::shared_lock lock(mu_);
   std::optional<TimestampMs> next;
   for (const Rule& r : rules_) {
-    for (const auto& [fp, a] : r.sources) {
-      if (a->ends_at > now && (!next || a->ends_at < *next)) next = a->ends_at;
+    for (const auto& [fp, s] : r.sources) {
+      const TimestampMs end = s.alert->ends_at;
+      if (end > now && (!next || end < *next)) next = end;
     }
   }
   return next;

@@ -19,10 +19,10 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/alerting/alert.h"
+#include "engine/alerting/fingerprint_map.h"
 #include "engine/alerting/inhibitor.h"
 #include "engine/alerting/route_tree.h"
 #include "engine/alerting/silences.h"
@@ -77,7 +77,7 @@ class StatusTracker {
   StateWriter* writer_;
   Options options_;
   mutable std::mutex mu_;
-  std::unordered_map<uint64_t, Tracked> alerts_;
+  FingerprintMap<Tracked> alerts_;
   bool dirty_ = true;
   uint64_t silences_generation_ = 0;
   std::optional<TimestampMs> next_due_;

@@ -217,9 +217,10 @@ Result<DurationMs> ParseGoDuration(std::string_view s) {
 }
 
 Result<TimestampMs> ParseRfc3339(std::string_view s) {
-  const std::string orig(s);
-  auto bad = [&]() {
-    return Error{"cannot parse \"" + orig + "\" as RFC 3339 time (2006-01-02T15:04:05Z07:00)"};
+  // The text is copied only for an error: every posted alert's times pass through here.
+  auto bad = [s]() {
+    return Error{"cannot parse \"" + std::string(s) +
+                 "\" as RFC 3339 time (2006-01-02T15:04:05Z07:00)"};
   };
   auto num = [&](size_t pos, size_t len, int& out) {
     if (pos + len > s.size()) return false;
