@@ -65,6 +65,7 @@ class Executor {
 
   void Run(const Tree& tree, const Value& data) {
     tree_ = &tree;
+    top_name_ = tree.name;
     // Output is usually about as long as the template's text: grow the buffer once, not by
     // doubling through it.
     if (tree.source != nullptr) out_->reserve(out_->size() + tree.source->text.size());
@@ -98,9 +99,10 @@ class Executor {
     throw ExecFailure{std::move(text)};
   }
   void At(const Node* n) { node_ = n; }
+  // html/template names the template being executed, not the one whose text failed.
   [[noreturn]] void HtmlError(const std::string& msg) {
     throw ExecFailure{
-        (tree_->name.empty() ? "html/template: " : "html/template:" + tree_->name + ": ") + msg};
+        (top_name_.empty() ? "html/template: " : "html/template:" + top_name_ + ": ") + msg};
   }
 
   std::string Show(const Value& v) {
@@ -754,7 +756,8 @@ class Executor {
   size_t frame_ = 0;  // first variable of the executing template's frame
   int depth_ = 0;
   int recursion_ = 0;
-  HtmlContext html_;  // where the output is, under html/template's escaping
+  HtmlContext html_;      // where the output is, under html/template's escaping
+  std::string top_name_;  // the template Execute was asked for
 };
 
 }  // namespace

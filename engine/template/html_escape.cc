@@ -733,6 +733,46 @@ void AppendUrlProcessed(std::string& out, std::string_view s, bool norm) {
 
 constexpr std::string_view kFailsafe = "ZgotmplZ";
 
+// A URL html/template lets through: no scheme, or http, https or mailto.
+bool IsSafeUrl(std::string_view url) {
+  const size_t colon = url.find(':');
+  if (colon == std::string_view::npos || url.substr(0, colon).find('/') != std::string_view::npos) {
+    return true;
+  }
+  const std::string scheme = ToLower(url.substr(0, colon));
+  return scheme == "http" || scheme == "https" || scheme == "mailto";
+}
+
+// One source of a srcset value ("url 2x"): the URL normalized when it is safe and its metadata
+// only spaces, letters and digits, else "#ZgotmplZ" (Go's filterSrcsetElement).
+void AppendSrcsetElement(std::string& out, std::string_view s, size_t left, size_t right) {
+  size_t start = left;
+  while (start < right && IsSpace(s[start])) ++start;
+  size_t end = right;
+  for (size_t i = start; i < right; ++i) {
+    if (IsSpace(s[i])) {
+      end = i;
+      break;
+    }
+  }
+  const std::string_view url = s.substr(start, end - start);
+  if (IsSafeUrl(url)) {
+    bool metadata_ok = true;
+    for (size_t i = end; i < right; ++i) {
+      const char c = s[i];
+      if (!(IsSpace(c) || IsAsciiAlpha(c) || (c >= '0' && c <= '9'))) metadata_ok = false;
+    }
+    if (metadata_ok) {
+      out.append(s.substr(left, start - left));
+      AppendUrlProcessed(out, url, true);
+      out.append(s.substr(end, right - end));
+      return;
+    }
+  }
+  out += '#';
+  out += kFailsafe;
+}
+
 std::string JsStrEscaped(std::string_view s, bool regexp) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -1044,14 +1084,7 @@ std::string ApplyHtmlEscaper(HtmlEscaper e, std::string_view s, HtmlContent cont
       return out;
     case HtmlEscaper::kUrlFilter: {
       if (content == HtmlContent::kURL) return std::string(s);
-      const size_t colon = s.find(':');
-      if (colon != std::string_view::npos &&
-          s.substr(0, colon).find('/') == std::string_view::npos) {
-        const std::string scheme = ToLower(s.substr(0, colon));
-        if (scheme != "http" && scheme != "https" && scheme != "mailto") {
-          return "#" + std::string(kFailsafe);
-        }
-      }
+      if (!IsSafeUrl(s)) return "#" + std::string(kFailsafe);
       return std::string(s);
     }
     case HtmlEscaper::kUrlNormalizer:
@@ -1138,10 +1171,32 @@ std::string ApplyHtmlEscaper(HtmlEscaper e, std::string_view s, HtmlContent cont
       }
       return name;
     }
-    case HtmlEscaper::kSrcset:
+    case HtmlEscaper::kSrcset: {
       if (content == HtmlContent::kSrcset) return std::string(s);
-      AppendUrlProcessed(out, s, true);
+      if (content == HtmlContent::kURL) {
+        // Normalizing drops the spaces between a URL and its metadata; commas separate sources.
+        std::string n;
+        AppendUrlProcessed(n, s, true);
+        for (char c : n) {
+          if (c == ',') {
+            out += "%2c";
+          } else {
+            out += c;
+          }
+        }
+        return out;
+      }
+      size_t written = 0;
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == ',') {
+          AppendSrcsetElement(out, s, written, i);
+          out += ',';
+          written = i + 1;
+        }
+      }
+      AppendSrcsetElement(out, s, written, s.size());
       return out;
+    }
     case HtmlEscaper::kPredefinedHtml:
       AppendHTMLEscaped(out, s);
       return out;

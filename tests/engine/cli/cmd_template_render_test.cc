@@ -473,6 +473,9 @@ const std::vector<Case>& HtmlCases() {
       {"h_comment", R"~(<!-- hidden {{ .Receiver }} -->visible)~"},
       {"h_script", R"~(<script>var r = {{ .Receiver }}; var n = {{ len .Alerts }};</script>)~"},
       {"h_style", R"~(<p style="color: {{ "red" }}">x</p>)~"},
+      {"h_srcset", R"~(<img srcset="{{ .ExternalURL }} 2x, {{ "/a.png" }} 1x">)~"},
+      {"h_more",
+       R"~(<a onclick="f({{ .Receiver }})">x</a><script>var re = /{{ .Receiver }}/; var d = 4 / {{ 2 }}; /* {{ .Receiver }} */</script><textarea>{{ .Receiver }} < </textarea> a < b <a href="mailto:{{ .Receiver }}">m</a><p data-url="{{ .ExternalURL }}">{{ .Receiver | html }}</p>{{ if .Receiver }}<a href="{{ .ExternalURL }}">{{ else }}<a href="/">{{ end }}x</a><input value={{ .Receiver }} checked>)~"},
   };
   return cases;
 }

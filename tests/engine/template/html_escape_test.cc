@@ -65,6 +65,16 @@ TEST(HtmlEscape, Urls) {
             "<a href=\"#ZgotmplZ\">x</a><a href=\"/p/a%3cb%3e&amp;%22c%27\">y</a>");
 }
 
+// srcset: each comma-separated source is a safe URL plus metadata of spaces, letters and digits,
+// or "#ZgotmplZ" (found against amtool: tocsin percent-encoded the whole value instead).
+TEST(HtmlEscape, Srcset) {
+  EXPECT_EQ(Html("<img srcset=\"{{ .url }} 2x\"><img srcset=\"{{ \"/a.png\" }} 1x, {{ \"/b c.png "
+                 "2x\" }}\"><img srcset=\"{{ \"/a b.png 1x, javascript:x 2x,/c.png\" }}\"><img "
+                 "srcset={{ \"/a.png\" }}>"),
+            "<img srcset=\"#ZgotmplZ 2x\"><img srcset=\"/a.png 1x, #ZgotmplZ\"><img "
+            "srcset=\"#ZgotmplZ,#ZgotmplZ,/c.png\"><img srcset=/a.png>");
+}
+
 TEST(HtmlEscape, ScriptsAndStyles) {
   EXPECT_EQ(Html("<script>var r = {{ .r }}; var n = {{ .n }}; var k = {{ 3 }}; var s = "
                  "\"{{ .r }}\"; // c\n</script>"),
@@ -75,6 +85,9 @@ TEST(HtmlEscape, ScriptsAndStyles) {
 }
 
 TEST(HtmlEscape, Errors) {
+  // Errors name the template executed (here ""), not the {{define}} whose text failed.
+  EXPECT_EQ(Html("{{ define \"t\" }}a<b <a>{{ end }}{{ template \"t\" }}"),
+            "ERROR: html/template: \"<\" in attribute name: \" <a>\"");
   EXPECT_EQ(Html("<a href=\"{{ .url }}"),
             "ERROR: html/template: ends in a non-text context: {stateURL delimDoubleQuote "
             "urlPartNone jsCtxRegexp attrURL elementNone <nil>}");
