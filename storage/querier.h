@@ -4,6 +4,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/base/labels.h"
@@ -47,12 +48,38 @@ struct SeriesSet {
   }
 };
 
-// One series of a selection as Querier::VisitSelection presents it: its label set (the visitor
-// may move it out) and its samples in the window, which are only valid during the call.
+// A label whose strings live elsewhere: in a Labels, or in the series store's symbol table
+// while a selection visits its series. Valid only as long as they are.
+struct LabelView {
+  std::string_view name;
+  std::string_view value;
+};
+
+// One series of a selection as Querier::VisitSelection presents it: its labels and its samples
+// in the window, all only valid during the call. The labels are views (into the store's symbol
+// table, for the series store), so a visitor that only reads some of them, to group or match
+// series, allocates nothing; Materialize() builds a Labels for a series that must outlive it.
 struct SelectedSeries {
-  Labels labels;
+  std::span<const LabelView> labels;  // sorted by name
+  uint64_t labels_hash = 0;           // Labels::hash() of them
   std::span<const TimestampMs> t;
   std::span<const double> v;
+  // True when the querier knows that the window holds no stale marker and no value lower than
+  // the one before it (its first sample aside), so a reader looking for either need not scan
+  // it. False means "not known", not "present".
+  bool no_stale_or_decrease = false;
+  // Set by a querier that holds the series' Labels already; Materialize() then shares it.
+  const Labels* materialized = nullptr;
+
+  Labels Materialize() const {
+    if (materialized != nullptr) return *materialized;
+    std::vector<Label> out;
+    out.reserve(labels.size());
+    for (const LabelView& l : labels) {
+      out.push_back(Label{std::string(l.name), std::string(l.value)});
+    }
+    return Labels::FromSortedWithHash(std::move(out), labels_hash);
+  }
 };
 using SelectionVisitor = std::function<void(SelectedSeries&)>;
 
@@ -89,8 +116,16 @@ class Querier {
                               TimestampMs maxt, const SelectionVisitor& visit) const {
     SeriesSet set;
     SelectInto(matchers, mint, maxt, set);
+    std::vector<LabelView> views;
     for (size_t i = 0; i < set.size(); ++i) {
-      SelectedSeries s{std::move(set.labels[i]), set.times(i), set.values(i)};
+      views.clear();
+      for (const Label& l : set.labels[i]) views.push_back(LabelView{l.name, l.value});
+      SelectedSeries s;
+      s.labels = views;
+      s.labels_hash = set.labels[i].hash();
+      s.t = set.times(i);
+      s.v = set.values(i);
+      s.materialized = &set.labels[i];
       visit(s);
     }
   }

@@ -202,15 +202,43 @@ StepMatrix Evaluator::EvalAggregate(const AggregateExpr& e) {
   }
 
   Param param = EvalParam(*this, e.param.get());
-  StepMatrix input = EvalSteps(*e.expr);
-
-  // Map input series to groups (in order of first appearance).
   const bool selecting =
       op == Op::kTopk || op == Op::kBottomk || op == Op::kLimitK || op == Op::kLimitRatio;
-  const size_t n = input.series.size();
-  std::vector<uint32_t> group_of(n);
+
+  // Map input series to groups (in order of first appearance). Over a range function the
+  // series are grouped as the call produces them, from the labels the selection presents, so
+  // that only each group's labels are built (the selecting aggregations output their input
+  // series, so they need those whole).
+  std::vector<uint32_t> group_of;
   std::vector<Labels> group_labels;
-  {
+  StepMatrix input;
+  const Expr& inner = Unparen(*e.expr);
+  if (!selecting && inner.kind == ExprKind::kCall && start_ <= end_) {
+    HashIndex index;
+    index.Reset(16);
+    const SeriesGrouper grouper = [&](const RangeSource::Series& s, bool hidden) {
+      return s.WithLabels([&](auto labels) {
+        const uint64_t h = label_seq::GroupingHash(labels, hidden, grouping, e.without);
+        uint32_t g = index.Find(h, [&](uint32_t k) {
+          return label_seq::InGroup(labels, hidden, group_labels[k], grouping, e.without);
+        });
+        if (g == HashIndex::kNone) {
+          g = static_cast<uint32_t>(group_labels.size());
+          group_labels.push_back(label_seq::GroupingLabels(labels, hidden, grouping, e.without));
+          index.Insert(h, g);
+        }
+        return g;
+      });
+    };
+    input = EvalCall(static_cast<const Call&>(inner), &grouper, &group_of);
+    // Not grouped by the call (or begun and abandoned): group below.
+    if (group_of.empty()) group_labels.clear();
+  } else {
+    input = EvalSteps(*e.expr);
+  }
+  const size_t n = input.series.size();
+  if (group_of.empty() && n > 0) {
+    group_of.resize(n);
     HashIndex index;
     index.Reset(n);
     std::vector<uint32_t> representative;

@@ -30,7 +30,19 @@ bool SmoothedSafe(std::string_view f) {
 
 }  // namespace
 
-StepMatrix Evaluator::EvalCall(const Call& e) {
+namespace {
+
+// Whether the selector matches series of one metric name only (it has __name__="x").
+bool SelectsOneMetricName(const VectorSelector& vs) {
+  return std::any_of(vs.matchers.begin(), vs.matchers.end(), [](const LabelMatcher& m) {
+    return m.name() == kMetricName && m.type() == MatchType::kEqual && !m.value().empty();
+  });
+}
+
+}  // namespace
+
+StepMatrix Evaluator::EvalCall(const Call& e, const SeriesGrouper* grouper,
+                               std::vector<uint32_t>* group_of) {
   const std::string& name = e.func->name;
 
   // timestamp() of a selector, and start_timestamp() of one when start timestamps are on (on
@@ -144,6 +156,16 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
     scalar_args[i] = EvalSteps(*e.args[i]);
   }
   const RangeSource src = LoadRange(arg, name);
+  // Grouping the series for an aggregation as they are visited needs no label set per series,
+  // but also no duplicate-labelset check afterwards (which would need them): the selector's
+  // series are distinct, and so stay without their metadata labels when they share one metric
+  // name and have no __type__/__unit__ (checked per series below; if one has, the call is
+  // evaluated again the ordinary way).
+  const bool grouping = grouper != nullptr && group_of != nullptr && src.matchers != nullptr &&
+                        name != "absent_over_time" &&
+                        SelectsOneMetricName(static_cast<const VectorSelector&>(
+                            *static_cast<const MatrixSelector&>(arg).vector_selector));
+  bool regroup = false;  // a series had __type__ or __unit__: evaluate again without grouping
   size_t loaded = 0;
   for (const auto& m : scalar_args) loaded += m.points.size();
 
@@ -156,7 +178,18 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
   // The samples are read where the selection keeps them, one series at a time.
   loaded += ForEachRangeSeries(src, [&](const RangeSource::Series& series) {
     const SampleSpan& pts = series.samples;
-    out.BeginSeries(series.metric, !keeps_name || series.drop_name);
+    const bool drop_name = !keeps_name || series.drop_name;
+    if (grouping) {
+      if (regroup) return;
+      if (Hidden(drop_name) &&
+          series.WithLabels([](auto l) { return label_seq::HasTypeOrUnit(l); })) {
+        regroup = true;
+        return;
+      }
+      out.BeginSeries(Labels(), drop_name);
+    } else {
+      out.BeginSeries(series.Materialize(), drop_name);
+    }
     size_t lo = 0, hi = 0;
     int step = 0;
     for (TimestampMs ts = start_; ts <= end_; ts += interval_, ++step) {
@@ -193,9 +226,10 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
     }
     const bool produced = out.series.back().size() > 0;
     out.EndSeries();
+    if (grouping && produced) group_of->push_back((*grouper)(series, Hidden(drop_name)));
     if (counter_check && produced) {
-      const std::string_view metric_name =
-          GetLabel(series.metric, Hidden(series.drop_name), kMetricName);
+      const std::string_view metric_name = series.WithLabels(
+          [&](auto l) { return label_seq::Get(l, Hidden(series.drop_name), kMetricName); });
       if (!metric_name.empty() && !EndsWith(metric_name, "_total") &&
           !EndsWith(metric_name, "_sum") && !EndsWith(metric_name, "_count") &&
           !EndsWith(metric_name, "_bucket")) {
@@ -204,6 +238,10 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
     }
   });
   ReleaseSamples(loaded);
+  if (regroup) {
+    group_of->clear();
+    return EvalCall(e);
+  }
   AddSamples(out.points.size());
 
   if (name == "absent_over_time") {
@@ -224,7 +262,7 @@ StepMatrix Evaluator::EvalCall(const Call& e) {
     return absent;
   }
 
-  if (!delayed_name_removal() && ContainsSameLabelset(out)) {
+  if (!grouping && !delayed_name_removal() && ContainsSameLabelset(out)) {
     Fail("vector cannot contain metrics with the same labelset");
   }
   return out;

@@ -245,10 +245,12 @@ size_t Evaluator::ForEachRangeSeries(const RangeSource& src,
       *src.matchers, src.select_mint, src.select_maxt, [&](storage::SelectedSeries& selected) {
         AddSamples(selected.t.size());
         loaded += selected.t.size();
-        series.metric = std::move(selected.labels);
+        series.selected = &selected;
         series.samples = SampleSpan(selected.t.data(), selected.v.data(), selected.t.size());
+        series.no_stale_or_decrease = selected.no_stale_or_decrease;
         const auto& values = selected.v;
-        if (std::any_of(values.begin(), values.end(), [](double v) { return IsStaleNaN(v); })) {
+        if (!selected.no_stale_or_decrease &&
+            std::any_of(values.begin(), values.end(), [](double v) { return IsStaleNaN(v); })) {
           kept_t.clear();
           kept_v.clear();
           for (size_t k = 0; k < values.size(); ++k) {

@@ -55,9 +55,23 @@ struct EvalResult {
 // that have them are copied).
 struct RangeSource {
   struct Series {
+    // A held series' label set; empty for a visited one, whose labels are `selected->labels`
+    // (views valid only during the ForEachRangeSeries call). Read them with WithLabels, and
+    // build a Labels with Materialize only when the series' labels leave the call.
     Labels metric;
     bool drop_name = false;
     SampleSpan samples;
+    // No stale marker in `samples` and no value lower than the one before it (see
+    // storage::SelectedSeries): rate() and increase() then read only the window's ends.
+    bool no_stale_or_decrease = false;
+    const storage::SelectedSeries* selected = nullptr;
+
+    Labels Materialize() const { return selected != nullptr ? selected->Materialize() : metric; }
+    // f(labels) with the series' labels as a sorted span of Label or of LabelView.
+    template <typename F>
+    decltype(auto) WithLabels(F&& f) const {
+      return selected != nullptr ? f(selected->labels) : f(metric.items());
+    }
   };
   DurationMs range = 0;
   DurationMs offset = 0;  // window end = step time - offset ...
@@ -134,7 +148,16 @@ class Evaluator {
   StepMatrix EvalBinary(const BinaryExpr& e);        // eval_binary.cc
   StepMatrix EvalAggregate(const AggregateExpr& e);  // eval_aggregate.cc
   StepMatrix EvalSubquery(const SubqueryExpr& e);    // eval_subquery.cc
-  StepMatrix EvalCall(const Call& e);                // eval_call.cc
+  // Receives each series of a range function's result (with whether its metadata labels are
+  // hidden) and returns the index of its group: an aggregation over the call groups the
+  // series as they are produced, from the labels the selection presents, instead of building
+  // a label set for every one of them.
+  using SeriesGrouper = std::function<uint32_t(const RangeSource::Series&, bool hidden)>;
+  // With a grouper, and when the call can do it (a range function over a selector of one
+  // metric name, see eval_call.cc), the result's series carry no labels and `group_of` gets
+  // the group of each; otherwise `group_of` is left empty and the labels are there.
+  StepMatrix EvalCall(const Call& e, const SeriesGrouper* grouper = nullptr,
+                      std::vector<uint32_t>* group_of = nullptr);  // eval_call.cc
   StepMatrix EvalInfo(const Call& e);                // eval_info.cc
 
   // Effective offset of a selector or subquery: with @, relative to this evaluator's start.

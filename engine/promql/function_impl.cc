@@ -32,7 +32,9 @@ const FunctionImpl* FindFunctionImpl(std::string_view name) {
 }
 
 std::string_view RangeCall::metric_name() const {
-  return GetLabel(series.metric, ev.Hidden(series.drop_name), kMetricName);
+  return series.WithLabels([&](auto labels) {
+    return label_seq::Get(labels, ev.Hidden(series.drop_name), kMetricName);
+  });
 }
 
 std::string_view InstantCall::string_arg(size_t i) const {

@@ -82,7 +82,9 @@ MaybeValue ExtrapolatedRate(const RangeCall& c, bool is_counter, bool is_rate) {
   const FPoint& first = s.front();
   const FPoint& last = s.back();
   double result = last.v - first.v;
-  if (is_counter) {
+  // Without a decrease in the window there is no reset to add (start times aside).
+  const bool no_resets = c.series.no_stale_or_decrease && !s.has_start_times();
+  if (is_counter && !no_resets) {
     bool overlap_reported = false;
     for (size_t i = 1; i < s.size(); ++i) {
       if (s.has_start_times() && !overlap_reported &&

@@ -192,9 +192,7 @@ Labels GroupingLabels(const Labels& m, bool hidden, std::span<const std::string>
   if (!without && names.empty()) return Labels();
   std::vector<Label> out;
   for (const auto& l : m) {
-    if (hidden && IsMetadataLabel(l.name)) continue;
-    const bool named = Contains(names, l.name);
-    if (without ? (!named && l.name != kMetricName) : named) out.push_back(l);
+    if (label_seq::KeptByGrouping(l, hidden, names, without)) out.push_back(l);
   }
   return Labels::FromSorted(std::move(out));
 }

@@ -8,10 +8,12 @@
 // free of per-series allocations.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/base/labels.h"
 
@@ -53,5 +55,96 @@ Labels GroupingLabels(const Labels& m, bool hidden, std::span<const std::string>
 // Prometheus's Labels.Hash() (xxhash64 over its string-labels encoding). Only limit_ratio
 // exposes it: it samples series by hash / 2^64.
 uint64_t PrometheusLabelsHash(const Labels& m, bool hidden);
+
+// --- The same operations on any sorted label sequence: the items() of a Labels, or the
+// LabelViews of a series a selection is visiting (storage::SelectedSeries), which are read in the
+// store's symbol table without building the series' Labels. ---
+namespace label_seq {
+
+inline constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+inline constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
+
+// Must stay the same function as Labels::hash() (storage/base/labels.cc).
+inline uint64_t FnvAdd(uint64_t h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= kFnvPrime;
+  }
+  h ^= 0xff;
+  h *= kFnvPrime;
+  return h;
+}
+
+inline bool Contains(std::span<const std::string> sorted, std::string_view name) {
+  return std::binary_search(sorted.begin(), sorted.end(), name,
+                            [](std::string_view a, std::string_view b) { return a < b; });
+}
+
+template <typename L>
+std::string_view Get(std::span<const L> m, bool hidden, std::string_view name) {
+  if (hidden && IsMetadataLabel(name)) return {};
+  for (const L& l : m) {
+    if (l.name == name) return l.value;
+  }
+  return {};
+}
+
+template <typename L>
+bool HasTypeOrUnit(std::span<const L> m) {
+  for (const L& l : m) {
+    if (l.name == kTypeLabel || l.name == kUnitLabel) return true;
+  }
+  return false;
+}
+
+// Whether an aggregation's grouping (`by` keeps `names`, `without` removes them and __name__)
+// leaves label `l` of a series in its group's labels.
+template <typename L>
+bool KeptByGrouping(const L& l, bool hidden, std::span<const std::string> names, bool without) {
+  if (hidden && IsMetadataLabel(l.name)) return false;
+  const bool named = Contains(names, l.name);
+  return without ? !named && l.name != kMetricName : named;
+}
+
+// A hash of the labels the grouping keeps (HashOnly / HashWithout).
+template <typename L>
+uint64_t GroupingHash(std::span<const L> m, bool hidden, std::span<const std::string> names,
+                      bool without) {
+  uint64_t h = kFnvOffset;
+  if (!without && names.empty()) return h;
+  for (const L& l : m) {
+    if (KeptByGrouping(l, hidden, names, without)) h = FnvAdd(FnvAdd(h, l.name), l.value);
+  }
+  return h;
+}
+
+// Whether the series belongs to the group whose labels (GroupingLabels of its first series)
+// are `group`: whether the grouping keeps exactly those labels of it.
+template <typename L>
+bool InGroup(std::span<const L> m, bool hidden, const Labels& group,
+             std::span<const std::string> names, bool without) {
+  auto g = group.begin();
+  for (const L& l : m) {
+    if (!KeptByGrouping(l, hidden, names, without)) continue;
+    if (g == group.end() || g->name != l.name || g->value != l.value) return false;
+    ++g;
+  }
+  return g == group.end();
+}
+
+template <typename L>
+Labels GroupingLabels(std::span<const L> m, bool hidden, std::span<const std::string> names,
+                      bool without) {
+  if (!without && names.empty()) return Labels();
+  std::vector<Label> out;
+  for (const L& l : m) {
+    if (KeptByGrouping(l, hidden, names, without)) {
+      out.push_back(Label{std::string(l.name), std::string(l.value)});
+    }
+  }
+  return Labels::FromSorted(std::move(out));
+}
+
+}  // namespace label_seq
 
 }  // namespace tocsin::promql

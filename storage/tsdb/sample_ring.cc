@@ -4,6 +4,8 @@
 #include <cstring>
 #include <new>
 
+#include "storage/base/sample.h"
+
 namespace tocsin::storage {
 
 namespace {
@@ -69,6 +71,9 @@ uint32_t SampleRing::Push(TimestampMs t, double v, TimestampMs keep_from,
   const uint32_t p = Physical(size_);
   times_[p] = t;
   values()[p] = v;
+  // Compared with the previous sample even when it has been dropped: a false "break" only
+  // costs a full read of the window later, a missed one would be a wrong result.
+  if (IsStaleNaN(v) || v < newest_value_) newest_break_ = t;
   if (size_ == 0) oldest_time_ = t;
   newest_time_ = t;
   newest_value_ = v;

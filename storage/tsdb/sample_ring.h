@@ -42,6 +42,11 @@ class SampleRing {
   // ring's memory (a cache miss per sample otherwise).
   TimestampMs newest_time() const { return newest_time_; }
   double newest_value() const { return newest_value_; }
+  // The time of the newest sample that was a stale marker or lower than the sample before it
+  // (INT64_MIN: none since the ring was made). A window whose first sample is newer than this
+  // holds no stale marker and no counter reset, so rate() and increase() over it need only its
+  // ends, not every value in it (which, for long ranges over many series, are cold reads).
+  TimestampMs newest_break() const { return newest_break_; }
 
   // Appends a sample newer than all stored ones. When the ring is full and its oldest samples
   // are older than `keep_from`, that whole run is dropped at once (so the ring's old memory is
@@ -75,6 +80,12 @@ class SampleRing {
     const uint32_t end = std::min(last + 1, first + kMaxPrefetchLines * kPerLine);
     for (uint32_t i = first; i < end; i += kPerLine) {
       const uint32_t p = Physical(i);
+      PrefetchLineForRead(times_ + p);
+      PrefetchLineForRead(values() + p);
+    }
+    // The window's last sample too: range functions read both ends.
+    if (last >= end) {
+      const uint32_t p = Physical(last);
       PrefetchLineForRead(times_ + p);
       PrefetchLineForRead(values() + p);
     }
@@ -128,6 +139,7 @@ class SampleRing {
   TimestampMs oldest_time_ = 0;   // time_at(0), valid when size_ > 0
   TimestampMs newest_time_ = 0;   // valid when size_ > 0
   double newest_value_ = 0;
+  TimestampMs newest_break_ = INT64_MIN;
   uint32_t capacity_ = 0;
   uint32_t head_ = 0;  // physical index of the oldest sample
   uint32_t size_ = 0;

@@ -289,6 +289,7 @@ void SeriesStore::VisitSelection(std::span<const LabelMatcher> matchers, Timesta
   // A window that wraps around the end of its ring is joined here so the visitor sees one span.
   std::vector<TimestampMs> joined_t;
   std::vector<double> joined_v;
+  std::vector<LabelView> views;  // the current series' labels, in the symbol table
   // Ask for the windows of the next block of series while visiting this one, so their cache
   // misses overlap with the visitor's work instead of stalling each series in turn.
   constexpr size_t kBlock = 8;
@@ -310,7 +311,16 @@ void SeriesStore::VisitSelection(std::span<const LabelMatcher> matchers, Timesta
       held.Hold(StripeOf(s.id));
       SampleRing::Run first, second;
       if (s.ring.Window(mint, maxt, first, second) == 0) continue;  // not selected
-      SelectedSeries selected{LabelsOf(s), {first.t, first.n}, {first.v, first.n}};
+      views.clear();
+      for (const LabelRef& l : s.labels()) {
+        views.push_back(LabelView{symbols_.Get(l.name), symbols_.Get(l.value)});
+      }
+      SelectedSeries selected;
+      selected.labels = views;
+      selected.labels_hash = s.hash;
+      selected.t = {first.t, first.n};
+      selected.v = {first.v, first.n};
+      selected.no_stale_or_decrease = s.ring.newest_break() < first.t[0];
       if (second.n > 0) {
         joined_t.assign(first.t, first.t + first.n);
         joined_t.insert(joined_t.end(), second.t, second.t + second.n);

@@ -2,6 +2,9 @@
 // count_values and the parameter checks.
 #include <gtest/gtest.h>
 
+#include "storage/base/sample.h"
+#include "storage/tsdb/appender.h"
+#include "storage/tsdb/series_store.h"
 #include "tests/engine/promql/query_helpers.h"
 
 namespace tocsin::promql::testing {
@@ -92,6 +95,80 @@ TEST(EvalAggregate, RangeQueryAggregatesEveryStep) {
   q.Load("g{i=\"1\"}", kMinute, {1, 2, 3});
   q.Load("g{i=\"2\"}", kMinute, {10, 20});
   EXPECT_EQ(QueryRange(q, "sum(g)", 0, 2 * kMinute, kMinute).value, "{} 11@0 22@60 23@120\n");
+}
+
+// Counters in the series store (whose selections present labels as views into its symbol
+// table) with a reset, a stale marker and label sets of several shapes.
+void LoadCounters(storage::SeriesStore& store) {
+  storage::Appender app(store);
+  auto add = [&](const Labels& l, std::vector<double> values) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      ASSERT_TRUE(app.Append(l, static_cast<TimestampMs>(i) * 15 * kSecond, values[i]).ok());
+    }
+  };
+  add(Labels{{"__name__", "reqs_total"}, {"job", "api"}, {"code", "200"}, {"i", "0"}},
+      {0, 10, 20, 30, 40, 50, 60});
+  add(Labels{{"__name__", "reqs_total"}, {"job", "api"}, {"code", "500"}, {"i", "0"}},
+      {5, 6, 7, 1, 2, 3, 4});  // a reset
+  add(Labels{{"__name__", "reqs_total"}, {"job", "web"}, {"code", "200"}, {"i", "1"}},
+      {1, 2, StaleNaN(), 3, 4, 5, 6});  // a stale marker
+  add(Labels{{"__name__", "reqs_total"}, {"job", "web"}, {"i", "2"}}, {7, 8, 9, 10, 11, 12, 13});
+  add(Labels{{"__name__", "other_total"}, {"job", "web"}, {"i", "3"}}, {1, 2, 3, 4, 5, 6, 7});
+  ASSERT_EQ(app.Commit().counts.rejected(), 0u);
+}
+
+TEST(EvalAggregate, GroupingARangeFunctionFromLabelViewsEqualsGroupingItsResult) {
+  storage::SeriesStore store(storage::StoreOptions::Unbounded());
+  LoadCounters(store);
+  const TimestampMs t = 90 * kSecond;
+  // "+ 0" keeps the values and labels but makes the aggregation group an evaluated vector, the
+  // way it groups any other input.
+  for (const std::string agg : {"sum", "avg", "count", "min", "max", "group", "stddev"}) {
+    for (const std::string grouping :
+         {"", " by (job)", " by (code)", " by (job, code)", " without (i)", " without (code)",
+          " by (__name__)", " without ()", " by (nonexistent)"}) {
+      for (const std::string call :
+           {"rate(reqs_total[1m])", "increase(reqs_total[90s])", "last_over_time(reqs_total[1m])",
+            "rate({job=\"web\"}[1m])", "resets(reqs_total{code!=\"\"}[2m])"}) {
+        const std::string fused = agg + grouping + " (" + call + ")";
+        const std::string evaluated = agg + grouping + " (" + call + " + 0)";
+        const auto a = Query(store, fused, t);
+        const auto b = Query(store, evaluated, t);
+        EXPECT_TRUE(a.ok) << fused << ": " << a.value;
+        // last_over_time keeps the metric name, which "+ 0" drops.
+        if (call.starts_with("last_over_time") && grouping == " by (__name__)") continue;
+        EXPECT_EQ(a.value, b.value) << fused;
+        EXPECT_EQ(QueryRange(store, fused, 0, t, 15 * kSecond).value,
+                  QueryRange(store, evaluated, 0, t, 15 * kSecond).value)
+            << fused;
+      }
+    }
+  }
+  EXPECT_EQ(Query(store, "sum by (job) (increase(reqs_total[90s]))", t).value,
+            "{job=\"api\"} 66\n{job=\"web\"} 10.8\n");
+  EXPECT_EQ(Query(store, "sum by (__name__) (last_over_time(reqs_total[1m]))", t).value,
+            "{__name__=\"reqs_total\"} 83\n");
+}
+
+TEST(EvalAggregate, GroupingFromLabelViewsStillFailsOnSeriesEqualWithoutTheirMetadata) {
+  // Two series that differ only in __type__ become one after rate() drops the metadata
+  // labels: the aggregation must see the same error as without grouping from views.
+  storage::SeriesStore store(storage::StoreOptions::Unbounded());
+  storage::Appender app(store);
+  for (const char* type : {"counter", "gauge"}) {
+    const Labels l{{"__name__", "x_total"}, {"__type__", type}, {"job", "a"}};
+    ASSERT_TRUE(app.Append(l, 0, 1).ok());
+    ASSERT_TRUE(app.Append(l, 15 * kSecond, 2).ok());
+  }
+  ASSERT_TRUE(app.Append(Labels{{"__name__", "y_total"}, {"__type__", "counter"}}, 0, 1).ok());
+  ASSERT_TRUE(app.Append(Labels{{"__name__", "y_total"}, {"__type__", "counter"}}, 15000, 3).ok());
+  app.Commit();
+  const auto r = Query(store, "sum(rate(x_total[1m]))", 15 * kSecond);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.value, "vector cannot contain metrics with the same labelset");
+  // One series with __type__: grouped the ordinary way, same result.
+  EXPECT_EQ(Query(store, "sum by (__type__) (rate(y_total[1m]))", 15 * kSecond).value,
+            Query(store, "sum by (__type__) (rate(y_total[1m]) + 0)", 15 * kSecond).value);
 }
 
 }  // namespace

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include "storage/querier.h"
+
 namespace tocsin::promql {
 namespace {
 
@@ -36,6 +40,34 @@ TEST(LabelOps, PrometheusHashIsXxHashOfTheStringLabelsEncoding) {
   EXPECT_EQ(PrometheusLabelsHash(L({{"__name__", "foo"}, {"job", "api"}}), false),
             0x4ac391adbdd4b86dULL);
   EXPECT_EQ(PrometheusLabelsHash(Labels(), false), 0xef46db3751d8e999ULL);
+}
+
+TEST(LabelOps, GroupingOnLabelViewsAgreesWithLabels) {
+  const Labels m = L({{"__name__", "x"}, {"__type__", "counter"}, {"a", "1"}, {"b", "2"}});
+  std::vector<storage::LabelView> views;
+  for (const Label& l : m) views.push_back(storage::LabelView{l.name, l.value});
+  const std::span<const storage::LabelView> v = views;
+  const std::vector<std::string> none, by_a = {"a"}, by_name = {"__name__", "b"};
+  for (bool hidden : {false, true}) {
+    for (const auto* names : {&none, &by_a, &by_name}) {
+      for (bool without : {false, true}) {
+        const Labels group = GroupingLabels(m, hidden, *names, without);
+        EXPECT_EQ(label_seq::GroupingLabels(v, hidden, *names, without), group);
+        EXPECT_EQ(label_seq::GroupingLabels(m.items(), hidden, *names, without), group);
+        EXPECT_EQ(label_seq::GroupingHash(v, hidden, *names, without),
+                  without ? HashWithout(m, hidden, *names) : HashOnly(m, hidden, *names));
+        EXPECT_TRUE(label_seq::InGroup(v, hidden, group, *names, without));
+      }
+    }
+    EXPECT_EQ(label_seq::Get(v, hidden, "__name__"), GetLabel(m, hidden, "__name__"));
+    EXPECT_EQ(label_seq::Get(v, hidden, "b"), "2");
+  }
+  // Another group: a differing kept value, a missing or an extra kept label.
+  EXPECT_FALSE(label_seq::InGroup(v, false, L({{"a", "2"}}), by_a, false));
+  EXPECT_FALSE(label_seq::InGroup(v, false, Labels(), by_a, false));
+  EXPECT_FALSE(label_seq::InGroup(v, true, L({{"a", "1"}}), by_a, true));  // b is kept too
+  EXPECT_TRUE(label_seq::HasTypeOrUnit(v));
+  EXPECT_FALSE(label_seq::HasTypeOrUnit(L({{"a", "1"}}).items()));
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ struct QueryOutcome {
   std::vector<std::string> infos;
 };
 
-inline QueryOutcome Query(const TestQuerier& q, const std::string& query, TimestampMs t,
+inline QueryOutcome Query(const storage::Querier& q, const std::string& query, TimestampMs t,
                           EngineOptions opts = {}) {
   QueryOutcome out;
   auto expr = ParseExpr(query, AllFeatures());
@@ -70,8 +70,9 @@ inline QueryOutcome Query(const TestQuerier& q, const std::string& query, Timest
   return out;
 }
 
-inline QueryOutcome QueryRange(const TestQuerier& q, const std::string& query, TimestampMs start,
-                               TimestampMs end, DurationMs step, EngineOptions opts = {}) {
+inline QueryOutcome QueryRange(const storage::Querier& q, const std::string& query,
+                               TimestampMs start, TimestampMs end, DurationMs step,
+                               EngineOptions opts = {}) {
   QueryOutcome out;
   auto expr = ParseExpr(query, AllFeatures());
   if (!expr.ok()) {
@@ -92,7 +93,7 @@ inline QueryOutcome QueryRange(const TestQuerier& q, const std::string& query, T
 }
 
 // The value of a query that returns exactly one sample (NaN otherwise), for numeric checks.
-inline double SingleValue(const TestQuerier& q, const std::string& query, TimestampMs t,
+inline double SingleValue(const storage::Querier& q, const std::string& query, TimestampMs t,
                           EngineOptions opts = {}) {
   auto expr = ParseExpr(query, AllFeatures());
   if (!expr.ok()) {

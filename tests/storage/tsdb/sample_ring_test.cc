@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <random>
 #include <vector>
+
+#include "storage/base/sample.h"
 
 namespace tocsin::storage {
 namespace {
@@ -234,6 +237,30 @@ TEST(SampleRingTest, UnboundedCapacityKeepsEverything) {
   EXPECT_EQ(r.size(), 10000u);
   EXPECT_EQ(r.time_at(0), 0);
   EXPECT_FALSE(r.Shrink(SampleRing::kUnboundedCapacity));
+}
+
+TEST(SampleRingTest, NewestBreakIsTheNewestStaleMarkerOrDecrease) {
+  SampleRing r;
+  EXPECT_EQ(r.newest_break(), std::numeric_limits<TimestampMs>::min());
+  r.Push(10, 1, kNoRetention, 16);
+  r.Push(20, 1, kNoRetention, 16);  // equal: not a decrease
+  r.Push(30, 5, kNoRetention, 16);
+  EXPECT_EQ(r.newest_break(), std::numeric_limits<TimestampMs>::min());
+  r.Push(40, 2, kNoRetention, 16);  // a counter reset
+  EXPECT_EQ(r.newest_break(), 40);
+  r.Push(50, 3, kNoRetention, 16);
+  EXPECT_EQ(r.newest_break(), 40);
+  r.Push(60, StaleNaN(), kNoRetention, 16);
+  EXPECT_EQ(r.newest_break(), 60);
+  // After a stale marker nothing compares lower (NaN), but the marker itself is the break.
+  r.Push(70, 1, kNoRetention, 16);
+  EXPECT_EQ(r.newest_break(), 60);
+  // An ordinary NaN compares like Prometheus's reset check: never lower, never higher.
+  r.Push(80, std::nan(""), kNoRetention, 16);
+  r.Push(90, 0.5, kNoRetention, 16);
+  EXPECT_EQ(r.newest_break(), 60);
+  r.Push(100, 0.25, kNoRetention, 16);
+  EXPECT_EQ(r.newest_break(), 100);
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ SeriesSet Visited(const SeriesStore& store, std::span<const LabelMatcher> ms, Ti
   SeriesSet out;
   store.VisitSelection(ms, mint, maxt, [&](SelectedSeries& s) {
     EXPECT_EQ(s.t.size(), s.v.size());
-    out.labels.push_back(std::move(s.labels));
+    out.labels.push_back(s.Materialize());
     out.t.insert(out.t.end(), s.t.begin(), s.t.end());
     out.v.insert(out.v.end(), s.v.begin(), s.v.end());
     out.offsets.push_back(out.t.size());
@@ -169,6 +169,69 @@ TEST(SeriesStoreVisitTest, AnExceptionFromTheVisitorReleasesTheLocks) {
   ASSERT_TRUE(app.Append(Labels{{"__name__", "n"}}, 2000, 1).ok());
   EXPECT_EQ(app.Commit().counts.appended, 2u);
   EXPECT_EQ(Visited(store, ms, 0, 3000).t, (std::vector<TimestampMs>{1000, 2000}));
+}
+
+TEST(SeriesStoreVisitTest, LabelViewsReadTheSeriesLabelsAndMaterializeWithTheirHash) {
+  SeriesStore store;
+  Appender app(store);
+  const Labels labels{{"__name__", "m"}, {"job", "api"}, {"zone", "a-long-value-beyond-sso"}};
+  ASSERT_TRUE(app.Append(labels, 1000, 1).ok());
+  app.Commit();
+  const std::vector<LabelMatcher> ms{M("__name__", "=", "m")};
+  int visits = 0;
+  store.VisitSelection(ms, 0, 2000, [&](SelectedSeries& s) {
+    ++visits;
+    ASSERT_EQ(s.labels.size(), 3u);
+    EXPECT_EQ(s.labels[0].name, "__name__");
+    EXPECT_EQ(s.labels[0].value, "m");
+    EXPECT_EQ(s.labels[2].name, "zone");
+    EXPECT_EQ(s.labels[2].value, "a-long-value-beyond-sso");
+    EXPECT_EQ(s.labels_hash, labels.hash());
+    const Labels built = s.Materialize();
+    EXPECT_EQ(built, labels);
+    EXPECT_EQ(built.hash(), labels.hash());
+  });
+  EXPECT_EQ(visits, 1);
+}
+
+// Whether VisitSelection reports the window [mint, maxt] of series `name` free of stale markers
+// and decreases.
+bool WindowIsSteady(const SeriesStore& store, const std::string& name, TimestampMs mint,
+                    TimestampMs maxt) {
+  const std::vector<LabelMatcher> ms{M("__name__", "=", name)};
+  bool steady = false;
+  int visits = 0;
+  store.VisitSelection(ms, mint, maxt, [&](SelectedSeries& s) {
+    ++visits;
+    steady = s.no_stale_or_decrease;
+  });
+  EXPECT_EQ(visits, 1) << name;
+  return steady;
+}
+
+TEST(SeriesStoreVisitTest, WindowsWithoutStaleMarkersOrDecreasesAreReportedSo) {
+  SeriesStore store(StoreOptions::Unbounded());
+  Appender app(store);
+  // counter: 1, 2, 3, reset to 1 at 4s, 2, 3 (seconds 1..6)
+  const double counter[] = {1, 2, 3, 1, 2, 3};
+  // gauge: 5, 5, stale at 3s, 4, 6, 7
+  const double gauge[] = {5, 5, StaleNaN(), 4, 6, 7};
+  for (int i = 0; i < 6; ++i) {
+    const TimestampMs t = (i + 1) * kSecond;
+    ASSERT_TRUE(app.Append(Labels{{"__name__", "counter"}}, t, counter[i]).ok());
+    ASSERT_TRUE(app.Append(Labels{{"__name__", "gauge"}}, t, gauge[i]).ok());
+  }
+  ASSERT_EQ(app.Commit().counts.appended, 12u);
+  // Only the newest break is known, so windows before it are "not known" too.
+  EXPECT_FALSE(WindowIsSteady(store, "counter", 0, 3 * kSecond));
+  EXPECT_FALSE(WindowIsSteady(store, "counter", 0, 4 * kSecond));  // holds the reset
+  EXPECT_FALSE(WindowIsSteady(store, "counter", 3 * kSecond, 6 * kSecond));
+  // The reset is the window's first sample: no reset within the window, but "not known".
+  EXPECT_FALSE(WindowIsSteady(store, "counter", 4 * kSecond, 6 * kSecond));
+  EXPECT_TRUE(WindowIsSteady(store, "counter", 5 * kSecond, 6 * kSecond));
+  EXPECT_FALSE(WindowIsSteady(store, "gauge", 3 * kSecond, 6 * kSecond));  // the stale marker
+  // The sample after the marker is not lower than anything: a NaN compares false.
+  EXPECT_TRUE(WindowIsSteady(store, "gauge", 4 * kSecond, 6 * kSecond));
 }
 
 TEST_F(SeriesStoreTest, SelectedLabelsCarryTheSameHashAsFreshlyBuiltOnes) {
