@@ -208,6 +208,11 @@ StepMatrix Evaluator::EvalBinary(const BinaryExpr& e) {
         right_present[sig] = true;
       }
       const bool one_to_one = vm.card == Cardinality::kOneToOne;
+      // One-to-one without on(...), ignoring labels, group_x labels or fill values, and without
+      // delayed name removal: the result keeps the left side's label set as it is (see apply).
+      const bool keeps_left_labels = one_to_one && !vm.on && vm.matching_labels.empty() &&
+                                     vm.include.empty() && !fill && !delayed;
+      const bool drops_name = ChangesMetricSchema(op);
       if (one_to_one) {
         matched_present.assign(in.num_sigs, false);
       } else {
@@ -224,6 +229,21 @@ StepMatrix Evaluator::EvalBinary(const BinaryExpr& e) {
           return;
         }
         if (e.return_bool) r.value = r.keep ? 1.0 : 0.0;
+
+        if (keeps_left_labels) {
+          // The result's labels are the left side's, minus the metadata labels when they go:
+          // flag the drop (every reader honours it) instead of copying the label set.
+          if (matched_present[sig]) {
+            Fail(
+                "multiple matches for labels: many-to-one matching must be explicit "
+                "(group_left/group_right)");
+          }
+          matched_present[sig] = true;
+          if (!r.keep && !e.return_bool) return;
+          out.push_back(
+              Sample{ls.metric, ts, r.value, drops_name || e.return_bool || ls.drop_name});
+          return;
+        }
 
         // The result's labels: the "many" side's, minus the metric name when the meaning
         // changes, restricted to the matching labels for one-to-one matches, plus the

@@ -37,11 +37,6 @@ bool HasMetadata(const Labels& m) {
   return false;
 }
 
-bool Contains(std::span<const std::string> sorted, std::string_view name) {
-  return std::binary_search(sorted.begin(), sorted.end(), name,
-                            [](std::string_view a, std::string_view b) { return a < b; });
-}
-
 // --- xxHash64 (the public algorithm by Yann Collet), for PrometheusLabelsHash. ---
 constexpr uint64_t kP1 = 0x9E3779B185EBCA87ULL;
 constexpr uint64_t kP2 = 0xC2B2AE3D27D4EB4FULL;
@@ -167,24 +162,11 @@ bool EffectiveEqual(const Labels& a, bool hidden_a, const Labels& b, bool hidden
 }
 
 uint64_t HashOnly(const Labels& m, bool hidden, std::span<const std::string> names) {
-  uint64_t h = kFnvOffset;
-  if (names.empty()) return h;
-  for (const auto& l : m) {
-    if (hidden && IsMetadataLabel(l.name)) continue;
-    if (Contains(names, l.name)) h = FnvAddLabel(h, l);
-  }
-  return h;
+  return label_seq::GroupingHash(m.items(), hidden, names, /*without=*/false);
 }
 
 uint64_t HashWithout(const Labels& m, bool hidden, std::span<const std::string> names) {
-  uint64_t h = kFnvOffset;
-  for (const auto& l : m) {
-    if (l.name == kMetricName) continue;
-    if (hidden && IsMetadataLabel(l.name)) continue;
-    if (!names.empty() && Contains(names, l.name)) continue;
-    h = FnvAddLabel(h, l);
-  }
-  return h;
+  return label_seq::GroupingHash(m.items(), hidden, names, /*without=*/true);
 }
 
 Labels GroupingLabels(const Labels& m, bool hidden, std::span<const std::string> names,

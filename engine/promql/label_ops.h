@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,7 +27,10 @@ inline constexpr std::string_view kBucketLabel = "le";
 // __name__, __type__ and __unit__: the labels that go when an operation changes what a series
 // measures.
 inline bool IsMetadataLabel(std::string_view name) {
-  return name == kMetricName || name == kTypeLabel || name == kUnitLabel;
+  // All three are 8 bytes long and start with "__", which rejects nearly every other name at
+  // once (the evaluator asks for every label of every series it groups or matches).
+  return name.size() == 8 && name[0] == '_' && name[1] == '_' &&
+         (name == kMetricName || name == kTypeLabel || name == kUnitLabel);
 }
 
 // The value of `name` in `m`, or "" when absent or hidden.
@@ -42,7 +46,7 @@ inline Labels Effective(const Labels& m, bool hidden) {
 uint64_t EffectiveHash(const Labels& m, bool hidden);
 bool EffectiveEqual(const Labels& a, bool hidden_a, const Labels& b, bool hidden_b);
 
-// Hash of the labels named in `names` (sorted, unique) that are present.
+// Hash of the labels named in `names` (sorted) that are present (a key hash, not Labels::hash()).
 uint64_t HashOnly(const Labels& m, bool hidden, std::span<const std::string> names);
 // Hash of the labels not named in `names` (sorted, unique), never counting __name__.
 uint64_t HashWithout(const Labels& m, bool hidden, std::span<const std::string> names);
@@ -75,9 +79,57 @@ inline uint64_t FnvAdd(uint64_t h, std::string_view s) {
   return h;
 }
 
+// A hash of grouping and matching keys, a word at a time (FNV above goes byte by byte). It need
+// not equal Labels::hash(): these hashes only index groups and signatures, and every hit is
+// confirmed by comparing the labels.
+inline uint64_t KeyMix(uint64_t h, uint64_t w) {
+  h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+  return h ^ (h >> 29);
+}
+inline uint64_t KeyHashAdd(uint64_t h, std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  h = KeyMix(h, n);  // the length keeps one string apart from the next
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = KeyMix(h, w);
+  }
+  if (n > 0) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = KeyMix(h, w);
+  }
+  return h;
+}
+
 inline bool Contains(std::span<const std::string> sorted, std::string_view name) {
+  // Grouping and matching lists are short: a scan of equality tests (lengths first) beats a
+  // binary search of three-way string comparisons.
+  if (sorted.size() <= 8) {
+    for (const std::string& n : sorted) {
+      if (n == name) return true;
+    }
+    return false;
+  }
   return std::binary_search(sorted.begin(), sorted.end(), name,
                             [](std::string_view a, std::string_view b) { return a < b; });
+}
+
+// Calls f(label) for each label that `by (names)` keeps, in label order, looking the (few)
+// names up instead of testing every label against them. `names` is sorted; repeats are skipped.
+template <typename L, typename F>
+void ForEachNamed(std::span<const L> m, bool hidden, std::span<const std::string> names, F&& f) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string& n = names[i];
+    if ((i > 0 && names[i - 1] == n) || (hidden && IsMetadataLabel(n))) continue;
+    for (const L& l : m) {
+      if (l.name == n) {
+        f(l);
+        break;
+      }
+    }
+  }
 }
 
 template <typename L>
@@ -106,14 +158,18 @@ bool KeptByGrouping(const L& l, bool hidden, std::span<const std::string> names,
   return without ? !named && l.name != kMetricName : named;
 }
 
-// A hash of the labels the grouping keeps (HashOnly / HashWithout).
+// A hash of the labels the grouping keeps (what HashOnly / HashWithout compute).
 template <typename L>
 uint64_t GroupingHash(std::span<const L> m, bool hidden, std::span<const std::string> names,
                       bool without) {
   uint64_t h = kFnvOffset;
-  if (!without && names.empty()) return h;
+  if (!without) {
+    ForEachNamed(m, hidden, names,
+                 [&](const L& l) { h = KeyHashAdd(KeyHashAdd(h, l.name), l.value); });
+    return h;
+  }
   for (const L& l : m) {
-    if (KeptByGrouping(l, hidden, names, without)) h = FnvAdd(FnvAdd(h, l.name), l.value);
+    if (KeptByGrouping(l, hidden, names, without)) h = KeyHashAdd(KeyHashAdd(h, l.name), l.value);
   }
   return h;
 }
@@ -124,12 +180,23 @@ template <typename L>
 bool InGroup(std::span<const L> m, bool hidden, const Labels& group,
              std::span<const std::string> names, bool without) {
   auto g = group.begin();
-  for (const L& l : m) {
-    if (!KeptByGrouping(l, hidden, names, without)) continue;
-    if (g == group.end() || g->name != l.name || g->value != l.value) return false;
+  bool same = true;
+  auto compare = [&](const L& l) {
+    if (!same) return;
+    if (g == group.end() || g->name != l.name || g->value != l.value) {
+      same = false;
+      return;
+    }
     ++g;
+  };
+  if (!without) {
+    ForEachNamed(m, hidden, names, compare);
+  } else {
+    for (const L& l : m) {
+      if (KeptByGrouping(l, hidden, names, without)) compare(l);
+    }
   }
-  return g == group.end();
+  return same && g == group.end();
 }
 
 template <typename L>

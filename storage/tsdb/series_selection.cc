@@ -286,6 +286,10 @@ void SeriesStore::VisitSelection(std::span<const LabelMatcher> matchers, Timesta
   if (maxt < mint) return;
   std::shared_lock lock(index_mu_);
   const std::vector<SeriesId> ids = MatchingIds(matchers);
+  // The series headers first, in a loop of independent look-ups so that their cache misses
+  // overlap (taking a stripe between them, as the prefetching below does, serialises them).
+  std::vector<const Series*> series(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) series[i] = FindById(ids[i]);
   // A window that wraps around the end of its ring is joined here so the visitor sees one span.
   std::vector<TimestampMs> joined_t;
   std::vector<double> joined_v;
@@ -297,7 +301,7 @@ void SeriesStore::VisitSelection(std::span<const LabelMatcher> matchers, Timesta
   auto prefetch_block = [&](size_t begin) {
     const size_t end = std::min(begin + kBlock, ids.size());
     for (size_t i = begin; i < end; ++i) {
-      const Series* s = FindById(ids[i]);
+      const Series* s = series[i];
       held.Hold(StripeOf(s->id));
       s->ring.PrefetchForRead(mint, maxt);
     }
@@ -307,7 +311,7 @@ void SeriesStore::VisitSelection(std::span<const LabelMatcher> matchers, Timesta
     if (begin + kBlock < ids.size()) prefetch_block(begin + kBlock);
     const size_t end = std::min(begin + kBlock, ids.size());
     for (size_t i = begin; i < end; ++i) {
-      const Series& s = *FindById(ids[i]);
+      const Series& s = *series[i];
       held.Hold(StripeOf(s.id));
       SampleRing::Run first, second;
       if (s.ring.Window(mint, maxt, first, second) == 0) continue;  // not selected
