@@ -459,7 +459,7 @@ struct Engine::Impl {
         SetUpstreamAlertmanagers(loaded->daemon.alertmanagers);
       }
     }
-    WarnAboutRestartOnlySettings(loaded->daemon);
+    WarnAboutRestartOnlySettings(*loaded);
     for (const std::string& w : loaded->warnings) spdlog::warn("{}", w);
     config = std::move(*loaded);
     RecordReload(true);
@@ -468,7 +468,9 @@ struct Engine::Impl {
     return {true, ""};
   }
 
-  void WarnAboutRestartOnlySettings(const daemon::DaemonConfig& next) {
+  // `config` is still the running one here; `loaded` is what replaces it.
+  void WarnAboutRestartOnlySettings(const daemon::LoadedConfig& loaded) {
+    const daemon::DaemonConfig& next = loaded.daemon;
     const daemon::DaemonConfig& c = config.daemon;
     auto warn = [](const char* what) {
       spdlog::warn("{} changed; the new value takes effect after a restart", what);
@@ -480,7 +482,7 @@ struct Engine::Impl {
     if (next.ExternalUrl() != c.ExternalUrl()) warn("the external URL");
     if (next.global.resend_delay != c.global.resend_delay) warn("global.resend_delay");
     if (series &&
-        config.longest_rule_look_back + next.global.query_lookback_delta >
+        loaded.longest_rule_look_back + next.global.query_lookback_delta >
             series->options().retention &&
         series->options().retention > 0) {
       spdlog::warn("the rules read further back than the store keeps ({}); restart to resize it",

@@ -4,6 +4,7 @@
 // second time (the notification log came back). SIGHUP with a broken rule file keeps the old
 // rules; SIGTERM exits cleanly. A reload that fails anywhere changes nothing at all.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -15,6 +16,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <iterator>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -64,6 +67,7 @@ class CmdRunTest : public ::testing::Test {
       kill(pid_, SIGKILL);
       waitpid(pid_, nullptr, 0);
     }
+    if (HasFailure()) std::cerr << "tocsin run's log:\n" << Log();
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
@@ -81,6 +85,11 @@ class CmdRunTest : public ::testing::Test {
     if (pid_ == 0) {
       // The daemon must not outlive a test that crashes.
       prctl(PR_SET_PDEATHSIG, SIGKILL);
+      const int log = open((dir_ / "tocsin.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (log >= 0) {
+        dup2(log, STDOUT_FILENO);
+        dup2(log, STDERR_FILENO);
+      }
       execv(argv[0], argv.data());
       _exit(127);
     }
@@ -89,6 +98,12 @@ class CmdRunTest : public ::testing::Test {
       std::this_thread::sleep_for(100ms);
     }
     FAIL() << "tocsin run did not become ready";
+  }
+
+  // What the daemon has logged so far (warnings and errors: it runs with --log.level warn).
+  std::string Log() const {
+    std::ifstream in(dir_ / "tocsin.log");
+    return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
   notifiers::HttpResponse Get(const std::string& path) {
@@ -257,6 +272,28 @@ TEST_F(CmdRunTest, ReloadWithABadAlertmanagerFileKeepsTheOldRulesToo) {
   EXPECT_NE(receivers().find("\"hook2\""), std::string::npos) << receivers();
   EXPECT_TRUE(metric("prometheus_config_last_reload_successful 1"));
   EXPECT_TRUE(metric("alertmanager_config_last_reload_successful 1"));
+}
+
+// The store is sized once, at start, from the rules then loaded (1h at least). A reload that
+// brings rules reading further back than that keeps working but says a restart is needed; one
+// that stays within it says nothing.
+TEST_F(CmdRunTest, ReloadWarnsWhenTheNewRulesReadFurtherBackThanTheStoreKeeps) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  auto reload_with = [&](const std::string& expr) {
+    std::string rules = kRules;
+    rules.replace(rules.find("vector(1)"), 9, expr);
+    std::ofstream(dir_ / "rules.yml") << rules;
+    notifiers::HttpRequest r;
+    r.method = "POST";
+    r.url = "http://127.0.0.1:" + std::to_string(port_) + "/-/reload";
+    r.timeout = 5s;
+    return client_.Send(r, {}).status;
+  };
+  const std::string warning = "the rules read further back than the store keeps";
+  EXPECT_EQ(reload_with("sum_over_time(vector(1)[30m:1m]) > 0"), 200);
+  EXPECT_EQ(Log().find(warning), std::string::npos) << Log();
+  EXPECT_EQ(reload_with("rate(http_requests_total[2h]) >= 0 or vector(1)"), 200);
+  EXPECT_NE(Log().find(warning), std::string::npos) << Log();
 }
 
 // The allocator knobs (engine/daemon/process_memory.h): a daemon trimming its heap every 100ms
