@@ -1,9 +1,11 @@
-# SQLite, RE2 and yaml-cpp linked from Debian's static archives when they are installed (they
+# SQLite, RE2, yaml-cpp and Abseil linked from Debian's static archives when they are installed (they
 # come with the -dev packages). A shared library costs a process its own pages for the dynamic
 # symbol tables, relocations and segment boundaries, plus the code of every function it exports;
 # linked statically, only what tocsin calls is there. Measured on `tocsin run` (docs/benchmarks.md):
-# about 0.5 MiB less resident memory. -DTOCSIN_STATIC_LIBS=OFF links the shared libraries.
-option(TOCSIN_STATIC_LIBS "Link SQLite, RE2 and yaml-cpp statically when the archives exist" ON)
+# about 0.5 MiB less resident memory. Abseil matters most: the one flat_hash_map tocsin uses pulls
+# in 31 of Debian's libabsl_*.so. -DTOCSIN_STATIC_LIBS=OFF links the shared libraries.
+option(TOCSIN_STATIC_LIBS "Link SQLite, RE2, yaml-cpp and Abseil statically when the archives exist"
+       ON)
 
 # The archive next to `shared` (libfoo.so or libfoo.so.N...), or "" when there is none.
 function(tocsin_static_archive shared out)
@@ -44,4 +46,14 @@ if(TOCSIN_STATIC_LIBS)
     endif()
   endforeach()
   set_target_properties(PkgConfig::RE2 PROPERTIES INTERFACE_LINK_LIBRARIES "${re2_static}")
+  # Every Abseil library its CMake package imported (they depend on one another).
+  get_directory_property(imported IMPORTED_TARGETS)
+  foreach(target IN LISTS imported)
+    if(target MATCHES "^absl::")
+      get_target_property(type ${target} TYPE)
+      if(type STREQUAL "SHARED_LIBRARY")
+        tocsin_use_static_archive(${target})
+      endif()
+    endif()
+  endforeach()
 endif()
