@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "engine/promql/float_format.h"
+#include "storage/base/go_float.h"
 #include "storage/base/strings.h"
 #include "storage/base/time.h"
 
@@ -78,7 +78,7 @@ void AnnotationSet::Finish(std::vector<Annotation>& warnings,
   }
   for (const auto& m : monotonicity_) {
     std::string msg = m.base;
-    msg += ", from buckets " + FormatG(m.min_bucket) + " to " + FormatG(m.max_bucket) +
+    msg += ", from buckets " + FormatGoG(m.min_bucket) + " to " + FormatGoG(m.max_bucket) +
            ", with a max diff of " + FormatGoFloat(m.max_diff, 'g', 2) + ", over " +
            std::to_string(m.count) + " samples from " + FormatUtcSeconds(m.min_t) + " to " +
            FormatUtcSeconds(m.max_t);
@@ -89,12 +89,12 @@ void AnnotationSet::Finish(std::vector<Annotation>& warnings,
 namespace annotation_text {
 
 std::string InvalidQuantile(double q) {
-  return "quantile value should be between 0 and 1, got " + FormatG(q);
+  return "quantile value should be between 0 and 1, got " + FormatGoG(q);
 }
 
 std::string InvalidRatio(double ratio, double capped_to) {
-  return "ratio value should be between -1 and 1, got " + FormatG(ratio) + ", capping to " +
-         FormatG(capped_to);
+  return "ratio value should be between -1 and 1, got " + FormatGoG(ratio) + ", capping to " +
+         FormatGoG(capped_to);
 }
 
 std::string BadBucketLabel(std::string_view metric_name, std::string_view le) {

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "engine/promql/evaluator.h"
-#include "engine/promql/float_format.h"
+#include "storage/base/go_float.h"
 #include "engine/promql/function_impl.h"
 #include "engine/promql/kahan.h"
 #include "engine/promql/label_ops.h"
@@ -275,8 +275,8 @@ StepMatrix Evaluator::EvalAggregate(const AggregateExpr& e) {
     case Op::kLimitK:
       if (param.max < 1) return StepMatrix{};
       if (param.any_nan) Fail("Parameter value is NaN");
-      if (param.min <= kMinInt64) Fail("Scalar value " + FormatG(param.min) + " underflows int64");
-      if (param.max >= kMaxInt64) Fail("Scalar value " + FormatG(param.max) + " overflows int64");
+      if (param.min <= kMinInt64) Fail("Scalar value " + FormatGoG(param.min) + " underflows int64");
+      if (param.max >= kMaxInt64) Fail("Scalar value " + FormatGoG(param.max) + " overflows int64");
       break;
     case Op::kLimitRatio:
       if (param.max == 0 && param.min == 0) return StepMatrix{};

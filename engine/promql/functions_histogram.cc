@@ -9,7 +9,7 @@
 #include <string>
 
 #include "engine/promql/bucket_quantile.h"
-#include "engine/promql/float_format.h"
+#include "storage/base/go_float.h"
 #include "engine/promql/function_impl.h"
 #include "engine/promql/label_ops.h"
 #include "engine/promql/step_matrix.h"

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/promql/float_format.h"
+#include "storage/base/go_float.h"
 #include "engine/promql/function_impl.h"
 #include "engine/promql/kahan.h"
 #include "engine/promql/range_window.h"

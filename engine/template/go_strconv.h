@@ -1,19 +1,15 @@
-// Go's strconv as templates observe it: the exact digits fmt prints for a float64, the number and
-// string literal syntax the template lexer accepts, and Go's quoting.
+// Go's strconv as templates observe it: the number and string literal syntax the template lexer
+// accepts, and Go's quoting. Float formatting is storage/base/go_float.h.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "storage/base/go_float.h"  // AppendGoFloat, FormatGoFloat
 #include "storage/base/result.h"
 
 namespace tocsin::tmpl {
-
-// strconv.AppendFloat(dst, v, fmt, prec, 64) for fmt in b e E f g G x X; prec -1 asks for the
-// shortest representation that reads back exactly. "NaN", "+Inf", "-Inf" for the specials.
-void AppendGoFloat(std::string& out, double v, char fmt, int prec);
-std::string FormatGoFloat(double v, char fmt, int prec);
 
 // strconv.ParseFloat(s, 64): decimal and hexadecimal (0x1.8p3) forms, "Inf"/"Infinity"/"NaN"
 // in any case, underscores only after a base prefix. Errors read as Go's:

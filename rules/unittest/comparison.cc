@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/template/go_strconv.h"
+#include "storage/base/go_float.h"
 #include "storage/base/strings.h"
 
 namespace tocsin::rules::unittest {
@@ -133,7 +133,7 @@ std::string AlertsString(const std::vector<LabelsAndAnnotations>& alerts) {
 }
 
 std::string FormatValueE(double v) {
-  return tmpl::FormatGoFloat(v, 'E', -1);
+  return FormatGoFloat(v, 'E', -1);
 }
 
 void SortSamples(std::vector<ComparedSample>& samples) {

@@ -14,7 +14,7 @@
 
 #include "engine/promql/engine.h"
 #include "engine/promql/parser.h"
-#include "engine/template/go_strconv.h"
+#include "storage/base/go_float.h"
 #include "rules/engine_query.h"
 #include "rules/group_loader.h"
 #include "rules/prometheus_template_expander.h"
@@ -93,7 +93,7 @@ std::string MatrixString(const promql::Matrix& m) {
     if (i > 0) out += "\n";
     out += m[i].metric.to_string() + " =>";
     for (const promql::FPoint& p : m[i].points) {
-      out.append("\n").append(tmpl::FormatGoFloat(p.v, 'f', -1));
+      out.append("\n").append(FormatGoFloat(p.v, 'f', -1));
       out.append(" @[").append(std::to_string(p.t)).append("]");
     }
   }

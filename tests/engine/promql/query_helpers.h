@@ -8,7 +8,7 @@
 #include <string>
 
 #include "engine/promql/engine.h"
-#include "engine/promql/float_format.h"
+#include "storage/base/go_float.h"
 #include "engine/promql/parser.h"
 #include "tests/engine/promql/test_querier.h"
 
@@ -27,13 +27,13 @@ inline ParserOptions AllFeatures() {
 inline std::string Render(const Value& v) {
   std::ostringstream out;
   if (const auto* s = std::get_if<Scalar>(&v)) {
-    out << FormatG(s->v);
+    out << FormatGoG(s->v);
   } else if (const auto* vec = std::get_if<Vector>(&v)) {
-    for (const auto& s : *vec) out << s.metric.to_string() << " " << FormatG(s.v) << "\n";
+    for (const auto& s : *vec) out << s.metric.to_string() << " " << FormatGoG(s.v) << "\n";
   } else if (const auto* m = std::get_if<Matrix>(&v)) {
     for (const auto& s : *m) {
       out << s.metric.to_string();
-      for (const auto& p : s.points) out << " " << FormatG(p.v) << "@" << p.t / 1000.0;
+      for (const auto& p : s.points) out << " " << FormatGoG(p.v) << "@" << p.t / 1000.0;
       out << "\n";
     }
   } else if (const auto* str = std::get_if<String>(&v)) {

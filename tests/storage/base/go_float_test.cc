@@ -1,27 +1,27 @@
 // Go's float formatting: strconv 'f'/'e'/'g' and fmt's %g.
-#include "engine/promql/float_format.h"
+#include "storage/base/go_float.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-namespace tocsin::promql {
+namespace tocsin {
 namespace {
 
 TEST(FloatFormat, ShortestG) {
-  EXPECT_EQ(FormatG(0), "0");
-  EXPECT_EQ(FormatG(1), "1");
-  EXPECT_EQ(FormatG(-2.5), "-2.5");
-  EXPECT_EQ(FormatG(0.1), "0.1");
-  EXPECT_EQ(FormatG(100000), "100000");
-  EXPECT_EQ(FormatG(1000000), "1e+06");
-  EXPECT_EQ(FormatG(123456789), "1.23456789e+08");
-  EXPECT_EQ(FormatG(0.0001), "0.0001");
-  EXPECT_EQ(FormatG(0.00001), "1e-05");
-  EXPECT_EQ(FormatG(1e100), "1e+100");
-  EXPECT_EQ(FormatG(HUGE_VAL), "+Inf");
-  EXPECT_EQ(FormatG(-HUGE_VAL), "-Inf");
-  EXPECT_EQ(FormatG(std::nan("")), "NaN");
+  EXPECT_EQ(FormatGoG(0), "0");
+  EXPECT_EQ(FormatGoG(1), "1");
+  EXPECT_EQ(FormatGoG(-2.5), "-2.5");
+  EXPECT_EQ(FormatGoG(0.1), "0.1");
+  EXPECT_EQ(FormatGoG(100000), "100000");
+  EXPECT_EQ(FormatGoG(1000000), "1e+06");
+  EXPECT_EQ(FormatGoG(123456789), "1.23456789e+08");
+  EXPECT_EQ(FormatGoG(0.0001), "0.0001");
+  EXPECT_EQ(FormatGoG(0.00001), "1e-05");
+  EXPECT_EQ(FormatGoG(1e100), "1e+100");
+  EXPECT_EQ(FormatGoG(HUGE_VAL), "+Inf");
+  EXPECT_EQ(FormatGoG(-HUGE_VAL), "-Inf");
+  EXPECT_EQ(FormatGoG(std::nan("")), "NaN");
 }
 
 TEST(FloatFormat, Precision) {
@@ -41,4 +41,4 @@ TEST(FloatFormat, ShortestF) {
 }
 
 }  // namespace
-}  // namespace tocsin::promql
+}  // namespace tocsin
