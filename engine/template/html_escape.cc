@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "engine/template/escape.h"
+#include "engine/template/go_strconv.h"
 
 namespace tocsin::tmpl {
 namespace {
@@ -129,38 +130,6 @@ C Error(std::string message) {
   return c;
 }
 
-std::string GoQuote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (ch < 0x20 || ch == 0x7F) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", ch);
-          out += buf;
-        } else {
-          out += static_cast<char>(ch);
-        }
-    }
-  }
-  return out + "\"";
-}
-
 // ---- Transitions: each reads a prefix of s in context c and returns the context after it and
 // how much it read.
 
@@ -232,8 +201,8 @@ bool EatAttrName(std::string_view s, size_t i, size_t* end, std::string* err) {
       case '\'':
       case '"':
       case '<':
-        *err = GoQuote(s.substr(j, 1)) +
-               " in attribute name: " + GoQuote(s.substr(0, std::min<size_t>(s.size(), 32)));
+        *err = GoQuoteString(s.substr(j, 1)) +
+               " in attribute name: " + GoQuoteString(s.substr(0, std::min<size_t>(s.size(), 32)));
         return false;
       default:
         break;
@@ -256,8 +225,9 @@ Step TTag(C c, std::string_view s) {
   std::string err;
   if (!EatAttrName(s, i, &j, &err)) return {Error(err), s.size()};
   if (i == j) {
-    return {Error("expected space, attr name, or end of tag, but got " + GoQuote(s.substr(i))),
-            s.size()};
+    return {
+        Error("expected space, attr name, or end of tag, but got " + GoQuoteString(s.substr(i))),
+        s.size()};
   }
   C n;
   n.element = c.element;
@@ -403,7 +373,7 @@ Step TJS(C c, std::string_view s) {
         c.js_ctx = C::kJsCtxRegexp;
       } else {
         return {Error("'/' could start a division or regexp: " +
-                      GoQuote(s.substr(i, std::min<size_t>(32, s.size() - i)))),
+                      GoQuoteString(s.substr(i, std::min<size_t>(32, s.size() - i)))),
                 s.size()};
       }
   }
@@ -423,7 +393,7 @@ Step TJSDelimited(C c, std::string_view s) {
     switch (s[i]) {
       case '\\':
         if (i + 1 == s.size())
-          return {Error("unfinished escape sequence in JS string: " + GoQuote(s)), s.size()};
+          return {Error("unfinished escape sequence in JS string: " + GoQuoteString(s)), s.size()};
         k = i + 2;
         continue;
       case '[':
@@ -442,7 +412,7 @@ Step TJSDelimited(C c, std::string_view s) {
     k = i + 1;
   }
   if (in_charset) {
-    return {Error("unfinished JS regexp charset: " + GoQuote(s)), s.size()};
+    return {Error("unfinished JS regexp charset: " + GoQuoteString(s)), s.size()};
   }
   return {c, s.size()};
 }
@@ -560,7 +530,8 @@ Step ContextAfterText(C c, std::string_view s) {
   if (c.delim == C::kDelimSpaceOrTagEnd) {
     const size_t j = s.substr(0, i).find_first_of("\"'<=`");
     if (j != std::string_view::npos) {
-      return {Error(GoQuote(s.substr(j, 1)) + " in unquoted attr: " + GoQuote(s.substr(0, i))),
+      return {Error(GoQuoteString(s.substr(j, 1)) +
+                    " in unquoted attr: " + GoQuoteString(s.substr(0, i))),
               s.size()};
     }
   }
@@ -944,7 +915,7 @@ HtmlContext EscapeHtmlText(HtmlContext c, std::string_view s, std::string* out) 
       return c1;
     }
     if (i == i1 && c.state == c1.state) {
-      return Error("cannot follow the HTML at " + GoQuote(s.substr(i, 32)));
+      return Error("cannot follow the HTML at " + GoQuoteString(s.substr(i, 32)));
     }
     c = c1;
     i = i1;
