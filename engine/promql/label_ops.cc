@@ -9,20 +9,10 @@ namespace tocsin::promql {
 
 namespace {
 
-constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
-constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
-
-// Must stay the same function as Labels::hash() (storage/base/labels.cc) so that
-// EffectiveHash(m, false) == m.hash().
-inline uint64_t FnvAdd(uint64_t h, std::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= kFnvPrime;
-  }
-  h ^= 0xff;
-  h *= kFnvPrime;
-  return h;
-}
+// The byte-wise FNV-1a of label_ops.h, the same function as Labels::hash()
+// (storage/base/labels.cc), so that EffectiveHash(m, false) == m.hash().
+using label_seq::FnvAdd;
+using label_seq::kFnvOffset;
 
 inline uint64_t FnvAddLabel(uint64_t h, const Label& l) {
   return FnvAdd(FnvAdd(h, l.name), l.value);
