@@ -12,7 +12,7 @@ PACKAGES := cmake make g++ pkg-config ccache \
   prometheus-cpp-dev libboost-dev libcurl4-openssl-dev libyaml-cpp-dev libspdlog-dev \
   libsqlite3-dev libgtest-dev libgmock-dev libre2-dev nlohmann-json3-dev libbenchmark-dev \
   libcli11-dev libhowardhinnant-date-dev sqlite3 prometheus prometheus-alertmanager python3 python3-aiosmtpd \
-  libssl-dev openssl libabsl-dev
+  libssl-dev openssl libabsl-dev libsimdjson-dev
 
 .PHONY: all deps build run test test-asan bench format lint clean
 

@@ -5,6 +5,11 @@
 // The outcome is the one Go's encoding/json and go-openapi give: a syntax error anywhere wins
 // over type errors (Go checks the whole body before decoding); otherwise the first type error;
 // otherwise a missing `labels` (a 422).
+//
+// The body Prometheus sends takes the simdjson path first (alerts_body_plain.cc), which is
+// several times faster than nlohmann's lexer; this SAX decoder handles every other body.
+#include "engine/alertmanager_api/alerts_body.h"
+
 #include <nlohmann/json.hpp>
 
 #include "engine/alertmanager_api/api_models.h"
@@ -13,6 +18,7 @@
 namespace tocsin::alertmanager_api {
 namespace {
 
+using internal::ExactCopy;
 using internal::ParseFailure;
 using internal::TypeMismatch;
 using internal::ValueTypeMismatch;
@@ -124,15 +130,6 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
  private:
   enum class Where { kTop, kArray, kAlert, kLabelSet };
   enum class Field { kOther, kLabels, kAnnotations, kStartsAt, kEndsAt, kGeneratorUrl };
-
-  // The pairs moved into a vector of exactly their size (the alert keeps it); `pairs` keeps its
-  // capacity for the next alert, so that decoding one costs one allocation per label set.
-  static std::vector<Label> ExactCopy(std::vector<Label>& pairs) {
-    std::vector<Label> out(std::make_move_iterator(pairs.begin()),
-                           std::make_move_iterator(pairs.end()));
-    pairs.clear();
-    return out;
-  }
 
   bool Skip() {
     skip_ = 1;
@@ -256,7 +253,16 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
 
 }  // namespace
 
-Decoded<std::vector<alerting::PostableAlert>> DecodePostableAlerts(std::string_view body) {
+namespace internal {
+
+std::vector<Label> ExactCopy(std::vector<Label>& pairs) {
+  std::vector<Label> out(std::make_move_iterator(pairs.begin()),
+                         std::make_move_iterator(pairs.end()));
+  pairs.clear();
+  return out;
+}
+
+Decoded<std::vector<alerting::PostableAlert>> DecodePostableAlertsFully(std::string_view body) {
   Decoded<std::vector<alerting::PostableAlert>> out;
   if (body.empty()) {
     out.error = ParseFailure(kBody, "EOF");
@@ -280,6 +286,17 @@ Decoded<std::vector<alerting::PostableAlert>> DecodePostableAlerts(std::string_v
   }
   out.value = std::move(handler.alerts);
   return out;
+}
+
+}  // namespace internal
+
+Decoded<std::vector<alerting::PostableAlert>> DecodePostableAlerts(std::string_view body) {
+  if (auto plain = internal::DecodePlainPostableAlerts(body)) {
+    Decoded<std::vector<alerting::PostableAlert>> out;
+    out.value = std::move(*plain);
+    return out;
+  }
+  return internal::DecodePostableAlertsFully(body);
 }
 
 }  // namespace tocsin::alertmanager_api
