@@ -102,6 +102,25 @@ TEST(AlertsBodyTest, PrometheusBodiesTakeTheSimdjsonPath) {
   EXPECT_EQ(decoded.value[1].ends_at, 0);
 }
 
+// Repeated keys as Go's encoding/json decodes them into Alertmanager's LabelSet maps: a repeated
+// name's last value wins, and a repeated `labels` object adds to the map the first one made.
+TEST(AlertsBodyTest, RepeatedKeysMergeWithTheLastValueWinning) {
+  const std::string body =
+      R"([{"labels":{"a":"1","b":"x"},"annotations":{"s":"1","s":"2"},"labels":{"a":"2"},)"
+      R"("generatorURL":"u1","generatorURL":"u2"}])";
+  ASSERT_TRUE(DecodePlainPostableAlerts(body).has_value());
+  auto d = DecodePostableAlerts(body);
+  ASSERT_FALSE(d.error);
+  ASSERT_EQ(d.value.size(), 1u);
+  EXPECT_EQ(d.value[0].labels.size(), 2u);
+  EXPECT_EQ(d.value[0].labels.get("a"), "2");
+  EXPECT_EQ(d.value[0].labels.get("b"), "x");
+  ASSERT_EQ(d.value[0].annotations.size(), 1u);
+  EXPECT_EQ(d.value[0].annotations[0].value, "2");
+  EXPECT_EQ(d.value[0].generator_url, "u2");
+  ExpectAgreement(body);
+}
+
 TEST(AlertsBodyTest, OtherBodiesGetTheFullDecodersAnswer) {
   const std::vector<std::string> bodies = {
       "",
@@ -191,7 +210,7 @@ TEST(AlertsBodyTest, DeepNestingIsRefusedOrSkippedWithoutCrashing) {
 }
 
 TEST(AlertsBodyTest, LargeBodiesDecodeAsSmallOnes) {
-  // Above the size whose buffers the server thread keeps between requests.
+  // Above the size whose buffers the server thread keeps between requests (64 KiB).
   std::string body = "[";
   for (int i = 0; i < 3000; ++i) {
     if (i > 0) body += ",";
@@ -201,7 +220,7 @@ TEST(AlertsBodyTest, LargeBodiesDecodeAsSmallOnes) {
             R"("startsAt":"2024-05-01T12:00:00Z","endsAt":"2024-05-01T12:05:00Z"})";
   }
   body += "]";
-  ASSERT_GT(body.size(), 256u * 1024);
+  ASSERT_GT(body.size(), 64u * 1024);
   auto plain = DecodePlainPostableAlerts(body);
   ASSERT_TRUE(plain.has_value());
   EXPECT_EQ(plain->size(), 3000u);
