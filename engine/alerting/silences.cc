@@ -6,6 +6,7 @@
 #include <boost/uuid/uuid_io.hpp>
 #include <mutex>
 
+#include "storage/base/go_regexp_error.h"
 #include "storage/base/strings.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/write_batch.h"
@@ -129,7 +130,8 @@ Result<Matchers> CompileSilenceMatchers(const std::vector<SilenceMatcher>& match
       // even though its anchored form `^(?:a)|(b)$` would compile.
       RE2 raw(m.value, RE2::Quiet);
       if (!raw.ok()) {
-        return Error{where + "invalid regular expression " + GoQuote(m.value) + ": " + raw.error()};
+        return Error{where + "invalid regular expression " + GoQuote(m.value) + ": " +
+                     GoRegexpError(raw)};
       }
     }
     auto compiled = MakeMatcher(TypeOf(m), m.name, m.value);

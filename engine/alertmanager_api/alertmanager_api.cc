@@ -10,6 +10,7 @@
 #include "engine/alertmanager_api/api_models.h"
 #include "engine/alertmanager_api/query_params.h"
 #include "engine/alertmanager_api/status_config.h"
+#include "storage/base/go_regexp_error.h"
 
 namespace tocsin::alertmanager_api {
 namespace {
@@ -66,7 +67,7 @@ Result<std::shared_ptr<RE2>> ReceiverRegex(const http::Params& params) {
   o.set_log_errors(false);
   auto re = std::make_shared<RE2>("^(?:" + std::string(params.Get("receiver")) + ")$", o);
   if (!re->ok()) {
-    return Error{"failed to parse receiver param: error parsing regexp: " + re->error()};
+    return Error{"failed to parse receiver param: " + GoRegexpError(*re)};
   }
   return re;
 }

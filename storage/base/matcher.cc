@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include "storage/base/go_regexp_error.h"
 #include "storage/base/labels.h"
 #include "storage/base/strings.h"
 
@@ -32,7 +33,7 @@ Result<LabelMatcher> LabelMatcher::Make(MatchType type, std::string name, std::s
     const char* prefix = dialect == RegexDialect::kAlertmanager ? "^(?:" : "^(?s:";
     auto re = std::make_shared<const RE2>(prefix + m.value_ + ")$", opts);
     if (!re->ok()) {
-      return Error{"error parsing regexp: " + re->error()};
+      return Error{GoRegexpError(*re)};
     }
     m.re_ = std::move(re);
   }

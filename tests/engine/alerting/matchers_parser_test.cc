@@ -41,7 +41,7 @@ TEST(MatchersParserTest, Utf8Errors) {
   EXPECT_EQ(strict("foo=bar baz"), "error: 8:11: unexpected baz: expected a comma or close brace");
   EXPECT_EQ(strict("foo=~\"(\""),
             "error: failed to create matcher: error parsing regexp: "
-            "missing ): ^(?:()$");
+            "missing closing ): `^(?:()$`");
   EXPECT_EQ(strict("foo=\\bar"), "error: 4:5: \\: invalid input: expected label value");
 }
 
