@@ -18,22 +18,16 @@ std::string Lower(std::string_view s) {
 
 }  // namespace
 
-std::string InvalidBoolMessage(std::string_view name, std::string_view raw) {
-  return std::string(name) + " in query must be of type bool: \"" + std::string(raw) + "\"";
-}
-
 Result<bool> BoolParam(const http::Params& params, std::string_view name, bool fallback) {
   if (!params.Has(name)) return fallback;
   const std::string raw(params.Get(name));
   if (raw.empty()) return fallback;
+  // go-openapi's swag.ConvertBool: these spellings are true, everything else is false — it
+  // never fails, so `active=maybe` is `active=false`, not a 422.
   static constexpr std::array<std::string_view, 10> kTrue = {
       "true", "1", "yes", "ok", "y", "on", "selected", "checked", "t", "enabled"};
-  static constexpr std::array<std::string_view, 7> kFalse = {"false", "0", "no",      "n",
-                                                             "off",   "f", "disabled"};
   const std::string v = Lower(raw);
-  if (std::find(kTrue.begin(), kTrue.end(), v) != kTrue.end()) return true;
-  if (std::find(kFalse.begin(), kFalse.end(), v) != kFalse.end()) return false;
-  return Error{InvalidBoolMessage(name, raw)};
+  return std::find(kTrue.begin(), kTrue.end(), v) != kTrue.end();
 }
 
 Result<alerting::Matchers> MatcherParams(const http::Params& params, std::string_view name) {

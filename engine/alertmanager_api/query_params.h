@@ -1,6 +1,6 @@
 // The query parameters of Alertmanager API v2 read as its go-openapi server reads them: booleans
-// through go-openapi's spelling table ("true", "1", "yes", ... / "false", "0", "no", ...; an
-// empty value keeps the default), and `filter` / `receiver_matchers` as matchers in
+// through go-openapi's swag.ConvertBool ("true", "1", "yes", ... are true, any other text is
+// false; an empty value keeps the default), and `filter` / `receiver_matchers` as matchers in
 // Alertmanager's fallback syntax.
 #pragma once
 
@@ -21,9 +21,9 @@ struct ParamError {
   std::string message;
 };
 
-// The boolean `name`, or `fallback` when it is absent or empty.
+// The boolean `name`, or `fallback` when it is absent or empty. Never an error (as in
+// go-openapi); the Result leaves room for parameter types that can fail.
 Result<bool> BoolParam(const http::Params& params, std::string_view name, bool fallback);
-std::string InvalidBoolMessage(std::string_view name, std::string_view raw);
 
 // Every value of `name` parsed as one matcher (Alertmanager's parseFilter). The error is the
 // parser's message, which the API returns as it is.
