@@ -79,14 +79,15 @@ std::optional<BodyError> ParseBody(std::string_view body, std::string_view body_
   return std::nullopt;
 }
 
-// A labelSet: an object whose values are strings. null reads as empty, as in Go.
+// A labelSet: an object whose values are strings. null reads as empty, as in Go, whose type
+// errors name the map field, not the key ("Silence.annotations of type string").
 std::optional<BodyError> DecodeLabelPairs(const Json& v, std::string_view body_name,
                                           std::string_view field, std::vector<Label>& out) {
   if (v.is_null()) return std::nullopt;
   if (!v.is_object()) return TypeMismatch(body_name, v, field, "models.LabelSet");
   for (const auto& [name, value] : v.items()) {
     if (!value.is_string()) {
-      return TypeMismatch(body_name, value, std::string(field) + "." + name, "string");
+      return TypeMismatch(body_name, value, field, "string");
     }
     out.push_back({name, value.get<std::string>()});
   }
@@ -96,7 +97,8 @@ std::optional<BodyError> DecodeLabelPairs(const Json& v, std::string_view body_n
 std::optional<BodyError> DecodeTime(const Json& v, std::string_view body_name,
                                     std::string_view field, TimestampMs& out) {
   if (v.is_null()) return std::nullopt;
-  if (!v.is_string()) return TypeMismatch(body_name, v, field, "strfmt.DateTime");
+  // strfmt.DateTime decodes its JSON as a Go string first: the type named is `string`.
+  if (!v.is_string()) return TypeMismatch(body_name, v, field, "string");
   auto t = ParseApiTime(v.get<std::string>());
   if (!t.ok()) {
     return ParseFailure(body_name, "parsing time \"" + v.get<std::string>() + "\": " + t.message());
@@ -207,15 +209,32 @@ Json ReceiverJson(const alerting::ApiReceiver& r) {
 Decoded<Silence> DecodePostableSilence(std::string_view body) {
   constexpr std::string_view kBody = "silence";
   Decoded<Silence> out;
+  // go-openapi reads an empty (or blank) body as a missing one: io.EOF is "required".
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    out.error = Required(kBody);
+    return out;
+  }
   Json doc;
   if (auto e = ParseBody(body, kBody, doc)) {
     out.error = std::move(e);
     return out;
   }
+  // `null` decodes into the zero silence, which then fails the schema's required fields.
+  if (doc.is_null()) doc = Json::object();
+  // PostableSilence's generated UnmarshalJSON reads its `id` part into an anonymous struct
+  // first, then the rest as a models.Silence: Go's type errors name those types.
   if (!doc.is_object()) {
-    out.error = ParseFailure(kBody, "json: cannot unmarshal " + std::string(GoJsonKind(doc)) +
-                                        " into Go value of type models.PostableSilence");
+    out.error = ParseFailure(
+        kBody, "json: cannot unmarshal " + std::string(GoJsonKind(doc)) +
+                   " into Go value of type struct { ID string \"json:\\\"id,omitempty\\\"\" }");
     return out;
+  }
+  if (auto it = doc.find("id"); it != doc.end()) {
+    std::string id;
+    if (auto e = DecodeString(*it, kBody, ".id", id)) {
+      out.error = std::move(e);
+      return out;
+    }
   }
   Silence& s = out.value;
   std::map<std::string, bool> seen;
@@ -223,39 +242,39 @@ Decoded<Silence> DecodePostableSilence(std::string_view body) {
     std::optional<BodyError> e;
     seen[key] = !v.is_null();
     if (key == "id") {
-      e = DecodeString(v, kBody, "PostableSilence.id", s.id);
+      e = DecodeString(v, kBody, ".id", s.id);
     } else if (key == "comment") {
-      e = DecodeString(v, kBody, "PostableSilence.comment", s.comment);
+      e = DecodeString(v, kBody, "Silence.comment", s.comment);
     } else if (key == "createdBy") {
-      e = DecodeString(v, kBody, "PostableSilence.createdBy", s.created_by);
+      e = DecodeString(v, kBody, "Silence.createdBy", s.created_by);
     } else if (key == "startsAt") {
-      e = DecodeTime(v, kBody, "PostableSilence.startsAt", s.starts_at);
+      e = DecodeTime(v, kBody, "Silence.startsAt", s.starts_at);
     } else if (key == "endsAt") {
-      e = DecodeTime(v, kBody, "PostableSilence.endsAt", s.ends_at);
+      e = DecodeTime(v, kBody, "Silence.endsAt", s.ends_at);
     } else if (key == "annotations") {
       std::vector<Label> pairs;
-      e = DecodeLabelPairs(v, kBody, "PostableSilence.annotations", pairs);
+      e = DecodeLabelPairs(v, kBody, "Silence.annotations", pairs);
       for (Label& l : pairs) s.annotations[l.name] = l.value;
     } else if (key == "matchers") {
       if (!v.is_null() && !v.is_array()) {
-        e = TypeMismatch(kBody, v, "PostableSilence.matchers", "models.Matchers");
+        e = TypeMismatch(kBody, v, "Silence.matchers", "models.Matchers");
       } else if (v.is_array()) {
         for (const Json& m : v) {
           if (!m.is_object()) {
-            e = TypeMismatch(kBody, m, "PostableSilence.matchers", "models.Matcher");
+            e = TypeMismatch(kBody, m, "Silence.matchers", "models.Matcher");
             break;
           }
           SilenceMatcher sm;
           std::optional<bool> is_equal, is_regex;
           for (const auto& [mk, mv] : m.items()) {
             if (mk == "name") {
-              e = DecodeString(mv, kBody, "Matcher.name", sm.name);
+              e = DecodeString(mv, kBody, "Matcher.matchers.name", sm.name);
             } else if (mk == "value") {
-              e = DecodeString(mv, kBody, "Matcher.value", sm.value);
+              e = DecodeString(mv, kBody, "Matcher.matchers.value", sm.value);
             } else if (mk == "isRegex") {
-              e = DecodeBool(mv, kBody, "Matcher.isRegex", is_regex);
+              e = DecodeBool(mv, kBody, "Matcher.matchers.isRegex", is_regex);
             } else if (mk == "isEqual") {
-              e = DecodeBool(mv, kBody, "Matcher.isEqual", is_equal);
+              e = DecodeBool(mv, kBody, "Matcher.matchers.isEqual", is_equal);
             }
             if (e) break;
           }

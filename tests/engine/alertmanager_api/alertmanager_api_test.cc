@@ -378,6 +378,46 @@ TEST_F(AlertmanagerApiTest, SilenceErrors) {
   EXPECT_TRUE(Parse(Get("/api/v2/silences")).empty());
 }
 
+// The body errors as Alertmanager's go-openapi server gives them: an empty body is a missing
+// one, `null` is the zero silence, and Go's type errors name the generated types
+// (PostableSilence decodes its id into an anonymous struct, the rest as a models.Silence).
+TEST_F(AlertmanagerApiTest, SilenceBodyErrorsNameAlertmanagersTypes) {
+  const std::string times = R"("startsAt":"2024-05-01T12:00:00Z","endsAt":"2024-05-01T13:00:00Z")";
+  const std::string m = R"("matchers":[{"name":"a","value":"b","isRegex":false}])";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", R"({"code":602,"message":"silence in body is required"})"},
+      {" \n", R"({"code":602,"message":"silence in body is required"})"},
+      {"null", R"({"code":602,"message":"comment in body is required"})"},
+      {"[]",
+       R"({"code":400,"message":"parsing silence body from \"\" failed, because json: cannot )"
+       R"(unmarshal array into Go value of type struct { ID string \"json:\\\"id,omitempty\\\"\" }"})"},
+      {"{" + m + "," + times + R"(,"createdBy":"x","comment":"y","id":5})",
+       R"({"code":400,"message":"parsing silence body from \"\" failed, because json: cannot )"
+       R"(unmarshal number into Go struct field .id of type string"})"},
+      {"{" + m + "," + times + R"(,"createdBy":7,"comment":"y"})",
+       R"({"code":400,"message":"parsing silence body from \"\" failed, because json: cannot )"
+       R"(unmarshal number into Go struct field Silence.createdBy of type string"})"},
+      {"{" + m + R"(,"startsAt":5,"endsAt":"2024-05-01T13:00:00Z","createdBy":"x","comment":"y"})",
+       R"({"code":400,"message":"parsing silence body from \"\" failed, because json: cannot )"
+       R"(unmarshal number into Go struct field Silence.startsAt of type string"})"},
+      {R"({"matchers":"a=b",)" + times + R"(,"createdBy":"x","comment":"y"})",
+       R"({"code":400,"message":"parsing silence body from \"\" failed, because json: cannot )"
+       R"(unmarshal string into Go struct field Silence.matchers of type models.Matchers"})"},
+      {R"({"matchers":[{"name":"a","value":"b","isRegex":"no"}],)" + times +
+           R"(,"createdBy":"x","comment":"y"})",
+       R"({"code":400,"message":"parsing silence body from \"\" failed, because json: cannot )"
+       R"(unmarshal string into Go struct field Matcher.matchers.isRegex of type bool"})"},
+      {"{" + m + "," + times + R"(,"createdBy":"x","comment":"y","annotations":{"a":1}})",
+       R"({"code":400,"message":"parsing silence body from \"\" failed, because json: cannot )"
+       R"(unmarshal number into Go struct field Silence.annotations of type string"})"},
+  };
+  for (const auto& [body, want] : cases) {
+    auto r = Post("/api/v2/silences", body);
+    EXPECT_EQ(Parse(r), OJson::parse(want)) << body;
+    EXPECT_EQ(r.status, OJson::parse(want)["code"] == 400 ? 400 : 422) << body;
+  }
+}
+
 TEST_F(AlertmanagerApiTest, AlertGroups) {
   auto r = Post("/api/v2/alerts", R"([
       {"labels": {"alertname": "A", "severity": "critical", "instance": "1"},
