@@ -14,6 +14,7 @@
 
 #include "engine/alertmanager_api/api_models.h"
 #include "engine/alertmanager_api/body_errors.h"
+#include "engine/alertmanager_api/go_json_value.h"
 
 namespace tocsin::alertmanager_api {
 namespace {
@@ -24,6 +25,14 @@ using internal::TypeMismatch;
 using internal::ValueTypeMismatch;
 
 constexpr std::string_view kBody = "alerts";
+
+// PostableAlert's generated UnmarshalJSON decodes each alert twice: first into this anonymous
+// struct (annotations, endsAt, startsAt), then as a models.Alert (labels, generatorURL). Go's
+// type errors name those types, and an error in the first pass wins over one in the second.
+constexpr std::string_view kFirstPassType =
+    "struct { Annotations models.LabelSet \"json:\\\"annotations,omitempty\\\"\"; EndsAt "
+    "strfmt.DateTime \"json:\\\"endsAt,omitempty\\\"\"; StartsAt strfmt.DateTime "
+    "\"json:\\\"startsAt,omitempty\\\"\" }";
 
 class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
  public:
@@ -51,6 +60,9 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
         labels_.clear();
         annotations_.clear();
         current_has_labels_ = false;
+        first_pass_error_.reset();
+        second_pass_error_.reset();
+        first_pass_aborted_ = false;
         where_ = Where::kAlert;
         return true;
       case Where::kAlert:
@@ -76,6 +88,12 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
       current_.labels = Labels::FromVector(ExactCopy(labels_));
       current_.annotations = alerting::MakeAnnotations(ExactCopy(annotations_));
       alerts.push_back(std::move(current_));
+      // Go stops at the first alert that fails to decode.
+      if (first_pass_error_) {
+        TypeError(std::move(*first_pass_error_));
+      } else if (second_pass_error_) {
+        TypeError(std::move(*second_pass_error_));
+      }
       has_labels.push_back(current_has_labels_);
       where_ = Where::kArray;
     }
@@ -89,7 +107,7 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
         where_ = Where::kArray;
         return true;
       case Where::kArray:
-        TypeError(ValueTypeMismatch(kBody, "array", "models.PostableAlert"));
+        TypeError(ValueTypeMismatch(kBody, "array", kFirstPassType));
         return Skip();
       case Where::kAlert:
         FieldMismatch("array");
@@ -141,15 +159,15 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
   std::string_view FieldName() const {
     switch (field_) {
       case Field::kLabels:
-        return "PostableAlert.labels";
+        return "Alert.labels";
       case Field::kAnnotations:
-        return "PostableAlert.annotations";
+        return ".annotations";  // the anonymous first-pass struct has no name
       case Field::kStartsAt:
-        return "PostableAlert.startsAt";
+        return ".startsAt";
       case Field::kEndsAt:
-        return "PostableAlert.endsAt";
+        return ".endsAt";
       case Field::kGeneratorUrl:
-        return "PostableAlert.generatorURL";
+        return "Alert.generatorURL";
       case Field::kOther:
         break;
     }
@@ -162,17 +180,25 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
         return "models.LabelSet";
       case Field::kStartsAt:
       case Field::kEndsAt:
-        return "strfmt.DateTime";
+        return "string";  // strfmt.DateTime decodes its JSON as a Go string first
       default:
         return "string";
     }
   }
+  // An error in a field of the current alert, kept by decoding pass.
+  void FieldError(BodyError e) {
+    const bool first_pass =
+        field_ == Field::kAnnotations || field_ == Field::kStartsAt || field_ == Field::kEndsAt;
+    auto& slot = first_pass ? first_pass_error_ : second_pass_error_;
+    if (!slot) slot = std::move(e);
+  }
   void FieldMismatch(std::string_view kind) {
     if (field_ == Field::kOther) return;  // unknown fields are ignored, whatever they hold
-    TypeError(TypeMismatch(kBody, kind, FieldName(), FieldType()));
+    FieldError(TypeMismatch(kBody, kind, FieldName(), FieldType()));
   }
   void LabelMismatch(std::string_view kind) {
-    TypeError(TypeMismatch(kBody, kind, std::string(FieldName()) + "." + label_name_, "string"));
+    // Go names the map field, not the key.
+    FieldError(TypeMismatch(kBody, kind, FieldName(), "string"));
   }
 
   // A scalar value; `s` is its text when it is a string.
@@ -189,7 +215,7 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
           alerts.emplace_back();
           has_labels.push_back(false);
         } else {
-          TypeError(ValueTypeMismatch(kBody, kind, "models.PostableAlert"));
+          TypeError(ValueTypeMismatch(kBody, kind, kFirstPassType));
         }
         return true;
       case Where::kAlert:
@@ -224,7 +250,10 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
       case Field::kEndsAt: {
         auto t = ParseApiTime(s);
         if (!t.ok()) {
-          TypeError(ParseFailure(kBody, "parsing time \"" + s + "\": " + t.message()));
+          // strfmt's error aborts the first pass, over a type error it had saved.
+          if (!first_pass_aborted_) first_pass_error_.reset();
+          FieldError(ParseFailure(kBody, "parsing time \"" + s + "\": " + t.message()));
+          first_pass_aborted_ = true;
         } else {
           (field_ == Field::kStartsAt ? current_.starts_at : current_.ends_at) = *t;
         }
@@ -247,6 +276,8 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
   int skip_ = 0;  // > 0: inside a value being skipped, at this nesting depth
   alerting::PostableAlert current_;
   bool current_has_labels_ = false;
+  std::optional<BodyError> first_pass_error_, second_pass_error_;
+  bool first_pass_aborted_ = false;
   std::vector<Label> labels_, annotations_;
   std::string label_name_;
 };
@@ -264,10 +295,18 @@ std::vector<Label> ExactCopy(std::vector<Label>& pairs) {
 
 Decoded<std::vector<alerting::PostableAlert>> DecodePostableAlertsFully(std::string_view body) {
   Decoded<std::vector<alerting::PostableAlert>> out;
-  if (body.empty()) {
-    out.error = ParseFailure(kBody, "EOF");
+  // go-openapi's JSON consumer: Go's syntax errors, only the first value read, a blank body
+  // is a missing one.
+  const internal::GoJsonValue value = internal::ReadGoJsonValue(body);
+  if (value.kind == internal::GoJsonValue::Kind::kEmpty) {
+    out.error = internal::Required(kBody);
     return out;
   }
+  if (value.kind == internal::GoJsonValue::Kind::kError) {
+    out.error = ParseFailure(kBody, value.message);
+    return out;
+  }
+  body = body.substr(0, value.end);
   AlertsHandler handler;
   nlohmann::json::sax_parse(body.begin(), body.end(), &handler);
   if (handler.syntax_error) {

@@ -1,6 +1,7 @@
 #include "engine/alertmanager_api/api_models.h"
 
 #include "engine/alertmanager_api/body_errors.h"
+#include "engine/alertmanager_api/go_json_value.h"
 
 #include <map>
 
@@ -68,11 +69,16 @@ BodyError Required(std::string_view path) {
   return internal::Required(path);
 }
 
-// Parses the body; on failure says why in nlohmann's words after Alertmanager's prefix.
+// Parses the first JSON value of the body as go-openapi's consumer reads it (Go's syntax errors;
+// what follows the value is ignored). A blank body is a missing one, as io.EOF is there.
 std::optional<BodyError> ParseBody(std::string_view body, std::string_view body_name, Json& out) {
-  if (body.empty()) return ParseFailure(body_name, "EOF");
+  const internal::GoJsonValue value = internal::ReadGoJsonValue(body);
+  if (value.kind == internal::GoJsonValue::Kind::kEmpty) return Required(body_name);
+  if (value.kind == internal::GoJsonValue::Kind::kError) {
+    return ParseFailure(body_name, value.message);
+  }
   try {
-    out = Json::parse(body);
+    out = Json::parse(body.substr(0, value.end));
   } catch (const Json::exception& e) {
     return ParseFailure(body_name, internal::JsonErrorText(e.what()));
   }
@@ -209,11 +215,6 @@ Json ReceiverJson(const alerting::ApiReceiver& r) {
 Decoded<Silence> DecodePostableSilence(std::string_view body) {
   constexpr std::string_view kBody = "silence";
   Decoded<Silence> out;
-  // go-openapi reads an empty (or blank) body as a missing one: io.EOF is "required".
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    out.error = Required(kBody);
-    return out;
-  }
   Json doc;
   if (auto e = ParseBody(body, kBody, doc)) {
     out.error = std::move(e);

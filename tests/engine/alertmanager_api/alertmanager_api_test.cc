@@ -204,7 +204,7 @@ TEST_F(AlertmanagerApiTest, MalformedAndInvalidAlerts) {
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Parse(r)["message"],
             "parsing alerts body from \"\" failed, because json: cannot unmarshal number into Go "
-            "struct field PostableAlert.labels.a of type string");
+            "struct field Alert.labels of type string");
 
   r = Post("/api/v2/alerts", R"([{"labels":{"a":"b"},"startsAt":"yesterday"}])");
   EXPECT_EQ(r.status, 400) << r.body;
@@ -216,16 +216,18 @@ TEST_F(AlertmanagerApiTest, MalformedAndInvalidAlerts) {
   // A syntax error anywhere wins over a type error before it, as Go checks the whole body first.
   r = Post("/api/v2/alerts", R"([{"labels":{"a":1}}, {"labels": }])");
   EXPECT_EQ(r.status, 400);
-  EXPECT_NE(Parse(r)["message"].get<std::string>().find("syntax error"), std::string::npos)
+  EXPECT_EQ(Parse(r)["message"],
+            "parsing alerts body from \"\" failed, because invalid character '}' looking for "
+            "beginning of value")
       << r.body;
   r = Post("/api/v2/alerts", R"([{"labels":{"a":{"b":"c"}}}])");
   EXPECT_EQ(Parse(r)["message"],
             "parsing alerts body from \"\" failed, because json: cannot unmarshal object into Go "
-            "struct field PostableAlert.labels.a of type string");
+            "struct field Alert.labels of type string");
   r = Post("/api/v2/alerts", R"([{"labels":{"a":"b"},"endsAt":5}])");
   EXPECT_EQ(Parse(r)["message"],
             "parsing alerts body from \"\" failed, because json: cannot unmarshal number into Go "
-            "struct field PostableAlert.endsAt of type strfmt.DateTime");
+            "struct field .endsAt of type string");
   r = Post("/api/v2/alerts", R"([{"labels":null}])");
   EXPECT_EQ(r.status, 422);
   r = Post("/api/v2/alerts", R"([{"labels":{"a":"b"}}, null])");
@@ -240,8 +242,10 @@ TEST_F(AlertmanagerApiTest, MalformedAndInvalidAlerts) {
   auto extra = Parse(Get("/api/v2/alerts?filter=alertname%3DExtra"));
   ASSERT_EQ(extra.size(), 1u);
   EXPECT_EQ(extra[0]["annotations"], OJson::parse(R"({"n":"","s":"v"})"));
+  // A blank body is a missing one for go-openapi.
   r = Post("/api/v2/alerts", "   ");
-  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(Parse(r), OJson::parse(R"({"code":602,"message":"alerts in body is required"})"));
 
   // Valid alerts are stored even when others in the batch are not; the error lists the others.
   r = Post("/api/v2/alerts", R"([
