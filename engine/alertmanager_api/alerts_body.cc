@@ -252,7 +252,7 @@ class AlertsHandler final : public nlohmann::json_sax<nlohmann::json> {
         if (!t.ok()) {
           // strfmt's error aborts the first pass, over a type error it had saved.
           if (!first_pass_aborted_) first_pass_error_.reset();
-          FieldError(ParseFailure(kBody, "parsing time \"" + s + "\": " + t.message()));
+          FieldError(ParseFailure(kBody, t.message()));
           first_pass_aborted_ = true;
         } else {
           (field_ == Field::kStartsAt ? current_.starts_at : current_.ends_at) = *t;

@@ -2,6 +2,7 @@
 
 #include "engine/alertmanager_api/body_errors.h"
 #include "engine/alertmanager_api/go_json_value.h"
+#include "engine/alertmanager_api/strfmt_time.h"
 
 #include <map>
 
@@ -107,7 +108,7 @@ std::optional<BodyError> DecodeTime(const Json& v, std::string_view body_name,
   if (!v.is_string()) return TypeMismatch(body_name, v, field, "string");
   auto t = ParseApiTime(v.get<std::string>());
   if (!t.ok()) {
-    return ParseFailure(body_name, "parsing time \"" + v.get<std::string>() + "\": " + t.message());
+    return ParseFailure(body_name, t.message());
   }
   out = *t;
   return std::nullopt;
@@ -132,7 +133,7 @@ std::optional<BodyError> DecodeBool(const Json& v, std::string_view body_name,
 }  // namespace
 
 Result<TimestampMs> ParseApiTime(std::string_view s) {
-  auto t = ParseRfc3339(s);
+  auto t = ParseStrfmtDateTime(s);
   if (!t.ok()) return t;
   if (*t == kGoZeroTime) return TimestampMs{0};
   return t;

@@ -45,8 +45,8 @@ Decoded<std::vector<alerting::PostableAlert>> DecodePostableAlerts(std::string_v
 // POST /api/v2/silences: one postableSilence.
 Decoded<alerting::Silence> DecodePostableSilence(std::string_view body);
 
-// strfmt.DateTime: RFC 3339; Go's zero time ("0001-01-01T00:00:00Z", what clients send for
-// "not set") reads as 0.
+// strfmt.DateTime (strfmt_time.h: RFC 3339 and the other layouts strfmt reads, Go's error
+// text); Go's zero time ("0001-01-01T00:00:00Z", what clients send for "not set") reads as 0.
 Result<TimestampMs> ParseApiTime(std::string_view s);
 
 }  // namespace tocsin::alertmanager_api
