@@ -307,6 +307,9 @@ Decoded<std::vector<alerting::PostableAlert>> DecodePostableAlertsFully(std::str
     return out;
   }
   body = body.substr(0, value.end);
+  // Go reads invalid UTF-8 and lone surrogates in strings as U+FFFD; nlohmann refuses them.
+  const std::optional<std::string> repaired = internal::ReplaceInvalidStringText(body);
+  if (repaired) body = *repaired;
   AlertsHandler handler;
   nlohmann::json::sax_parse(body.begin(), body.end(), &handler);
   if (handler.syntax_error) {

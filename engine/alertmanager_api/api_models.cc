@@ -79,7 +79,10 @@ std::optional<BodyError> ParseBody(std::string_view body, std::string_view body_
     return ParseFailure(body_name, value.message);
   }
   try {
-    out = Json::parse(body.substr(0, value.end));
+    // Go reads invalid UTF-8 and lone surrogates in strings as U+FFFD; nlohmann refuses them.
+    const std::string_view first = body.substr(0, value.end);
+    const std::optional<std::string> repaired = internal::ReplaceInvalidStringText(first);
+    out = Json::parse(repaired ? std::string_view(*repaired) : first);
   } catch (const Json::exception& e) {
     return ParseFailure(body_name, internal::JsonErrorText(e.what()));
   }

@@ -293,4 +293,106 @@ GoJsonValue ReadGoJsonValue(std::string_view body) {
   return Scanner(body).Run();
 }
 
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return c - 'A' + 10;
+}
+
+// The code unit of the \uXXXX escape at `i`, or -1 when there is none.
+int EscapeAt(std::string_view s, size_t i) {
+  if (i + 6 > s.size() || s[i] != '\\' || s[i + 1] != 'u') return -1;
+  int v = 0;
+  for (size_t k = i + 2; k < i + 6; ++k) {
+    if (!IsHex(static_cast<unsigned char>(s[k]))) return -1;
+    v = v * 16 + HexValue(s[k]);
+  }
+  return v;
+}
+
+// The length of the valid UTF-8 sequence at `i` (as Go's utf8.DecodeRune accepts it: no
+// overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+size_t Utf8Length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xbf;
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    if (c == 0xe0) lo = 0xa0;
+    if (c == 0xed) hi = 0x9f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    if (c == 0xf0) lo = 0x90;
+    if (c == 0xf4) hi = 0x8f;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::optional<std::string> ReplaceInvalidStringText(std::string_view s) {
+  std::string out;
+  bool changed = false, in_string = false;
+  size_t copied = 0;  // s[copied, i) is still to be copied to out
+  auto replace = [&](size_t i, size_t n) {
+    out.append(s.substr(copied, i - copied));
+    out += "\\ufffd";
+    copied = i + n;
+    changed = true;
+  };
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!in_string) {
+      if (c == '"') in_string = true;
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      in_string = false;
+      ++i;
+    } else if (c == '\\') {
+      const int unit = EscapeAt(s, i);
+      if (unit >= 0xd800 && unit <= 0xdbff) {
+        const int next = EscapeAt(s, i + 6);
+        if (next >= 0xdc00 && next <= 0xdfff) {
+          i += 12;  // a valid pair
+        } else {
+          replace(i, 6);
+          i += 6;
+        }
+      } else if (unit >= 0xdc00 && unit <= 0xdfff) {
+        replace(i, 6);
+        i += 6;
+      } else {
+        i += unit >= 0 ? 6 : 2;
+      }
+    } else if (c >= 0x80) {
+      const size_t n = Utf8Length(s, i);
+      if (n == 0) {
+        replace(i, 1);
+        i += 1;
+      } else {
+        i += n;
+      }
+    } else {
+      ++i;
+    }
+  }
+  if (!changed) return std::nullopt;
+  out.append(s.substr(copied));
+  return out;
+}
+
 }  // namespace tocsin::alertmanager_api::internal

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,10 @@ struct GoJsonValue {
 };
 
 GoJsonValue ReadGoJsonValue(std::string_view body);
+
+// Go decodes a byte that is not valid UTF-8, and a \u escape of a UTF-16 surrogate that is not
+// part of a pair, as U+FFFD; nlohmann refuses both. For a value ReadGoJsonValue accepted: the
+// text with each of those inside strings written as \ufffd, or nullopt when there is none.
+std::optional<std::string> ReplaceInvalidStringText(std::string_view json);
 
 }  // namespace tocsin::alertmanager_api::internal

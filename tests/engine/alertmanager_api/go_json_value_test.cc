@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,27 @@ TEST(GoJsonValueTest, GoScannerMessages) {
   // Deep but within Go's limit, and cut short: not an error about depth.
   EXPECT_EQ(ReadGoJsonValue(std::string(10000, '[')).message, "unexpected EOF");
   EXPECT_EQ(ReadGoJsonValue(std::string(200000, '[')).message, "exceeded max depth");
+}
+
+TEST(GoJsonValueTest, InvalidStringTextBecomesReplacementCharacters) {
+  struct Case {
+    std::string in;
+    std::optional<std::string> out;
+  };
+  for (const Case& c : std::vector<Case>{
+           {R"(["plain","\u00e9\ud83d\ude00","\n"])", std::nullopt},
+           {"[\"caf\xc3\xa9\"]", std::nullopt},
+           {"[\"a\xff" "b\"]", R"(["a\ufffdb"])"},
+           {"[\"\xed\xa0\x80\"]", R"(["\ufffd\ufffd\ufffd"])"},  // a surrogate in UTF-8
+           {"[\"\xc0\xaf\"]", R"(["\ufffd\ufffd"])"},            // overlong
+           {R"(["\ud800"])", R"(["\ufffd"])"},
+           {R"(["\udc00x"])", R"(["\ufffdx"])"},
+           {R"(["\ud800\u0041"])", R"(["\ufffd\u0041"])"},
+           {R"({"\ud800":"\ud800\ud800\udc00"})", R"({"\ufffd":"\ufffd\ud800\udc00"})"},
+           {"[1,\"\\\"\xff\"]", "[1,\"\\\"\\ufffd\"]"},
+       }) {
+    EXPECT_EQ(ReplaceInvalidStringText(c.in), c.out) << c.in;
+  }
 }
 
 // The decoders of POST bodies answer as go-openapi does (texts taken from Alertmanager's
