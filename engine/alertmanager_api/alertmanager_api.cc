@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -52,6 +53,23 @@ Response EmptyOk() {
 
 Response TooLarge(std::string_view what) {
   return WithApiHeaders(Response::Error(413, std::string(what)));
+}
+
+// go-openapi's check of a body's media type: the API consumes application/json only (any
+// parameters, such as a charset, allowed); a request without Content-Type counts as
+// application/octet-stream. Nullopt when the body may be read.
+std::optional<Response> UnsupportedMediaType(const Request& req) {
+  if (req.body.empty()) return std::nullopt;  // no body: nothing to check (then "required")
+  std::string type(req.header("Content-Type"));
+  if (type.empty()) type = "application/octet-stream";
+  std::string media = type.substr(0, type.find(';'));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.pop_back();
+  size_t start = media.find_first_not_of(" \t");
+  media = start == std::string::npos ? "" : media.substr(start);
+  for (char& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (media == "application/json") return std::nullopt;
+  return OpenApiError(
+      415, 415, "unsupported media type \"" + media + "\", only [application/json] are allowed");
 }
 
 // go-openapi's `format: uuid` check of the silenceID path parameter.
@@ -136,6 +154,7 @@ class AlertmanagerApi {
       return TooLarge("request body larger than " + std::to_string(options_.max_body_bytes) +
                       " bytes");
     }
+    if (auto r = UnsupportedMediaType(req)) return *r;
     auto alerts = DecodePostableAlerts(req.body);
     if (alerts.error) return BodyErrorResponse(*alerts.error);
     if (alerts.value.size() > options_.max_alerts_per_post) {
@@ -203,6 +222,7 @@ class AlertmanagerApi {
       return TooLarge("request body larger than " + std::to_string(options_.max_body_bytes) +
                       " bytes");
     }
+    if (auto r = UnsupportedMediaType(req)) return *r;
     auto silence = DecodePostableSilence(req.body);
     if (silence.error) return BodyErrorResponse(*silence.error);
     auto id = pipeline_.SetSilence(std::move(silence.value));

@@ -259,6 +259,35 @@ TEST_F(AlertmanagerApiTest, MalformedAndInvalidAlerts) {
   EXPECT_EQ(pipeline_->alert_count(), 2u);  // Extra, from above, and Good
 }
 
+// go-openapi consumes application/json only; no Content-Type is application/octet-stream.
+TEST_F(AlertmanagerApiTest, BodiesMustBeJsonByMediaType) {
+  auto post = [&](const std::string& path, const std::string& body,
+                  std::vector<std::string> headers) {
+    test::HttpCall call;
+    call.method = "POST";
+    call.url = base_ + path;
+    call.body = body;
+    call.headers = std::move(headers);
+    return test::Fetch(call);
+  };
+  const std::string alert = R"([{"labels":{"alertname":"Media"}}])";
+  auto r = post("/api/v2/alerts", alert, {"Content-Type: text/plain"});
+  EXPECT_EQ(r.status, 415);
+  EXPECT_EQ(Parse(r), OJson::parse(R"({"code":415,"message":"unsupported media type )"
+                                   R"(\"text/plain\", only [application/json] are allowed"})"));
+  r = post("/api/v2/silences", "{}", {"Content-Type:"});
+  EXPECT_EQ(r.status, 415);
+  EXPECT_EQ(Parse(r)["message"],
+            "unsupported media type \"application/octet-stream\", only [application/json] are "
+            "allowed");
+  EXPECT_EQ(pipeline_->alert_count(), 0u);
+  r = post("/api/v2/alerts", alert, {"Content-Type: Application/JSON; charset=utf-8"});
+  EXPECT_EQ(r.status, 200) << r.body;
+  // Without a body there is nothing to check: the body is missing.
+  r = post("/api/v2/alerts", "", {"Content-Type: text/plain"});
+  EXPECT_EQ(r.status, 422);
+}
+
 TEST_F(AlertmanagerApiTest, RequestSizeLimits) {
   std::string big = "[";
   for (int i = 0; i < 10001; ++i) {
