@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <map>
-#include <tuple>
+#include <absl/container/flat_hash_map.h>
+
+#include <optional>
+#include <string_view>
 #include <variant>
 
 #include "storage/sqlite/sqlite_store.h"
@@ -49,21 +51,51 @@ uint64_t StateWriter::failures() const {
   return failures_;
 }
 
+namespace {
+
+// An alert's row: (group, rule, fingerprint). Views into the ops being merged.
+struct AlertKey {
+  std::string_view group;
+  std::string_view rule;
+  uint64_t fingerprint;
+
+  friend bool operator==(const AlertKey&, const AlertKey&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const AlertKey& k) {
+    return H::combine(std::move(h), k.fingerprint, k.group, k.rule);
+  }
+};
+
+std::optional<AlertKey> KeyOf(const sqlite::WriteBatch::Op& op) {
+  if (const auto* a = std::get_if<sqlite::AlertRecord>(&op)) {
+    return AlertKey{a->group, a->rule, a->fingerprint()};
+  }
+  if (const auto* d = std::get_if<sqlite::WriteBatch::DeleteAlertOp>(&op)) {
+    return AlertKey{d->group, d->rule, d->fingerprint};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 sqlite::WriteBatch StateWriter::Merge(std::vector<sqlite::WriteBatch>& batches) {
   if (batches.size() == 1) return std::move(batches[0]);
-  // Later writes of one alert make earlier ones moot; keep only the last op per alert.
-  using AlertKey = std::tuple<std::string, std::string, uint64_t>;
-  std::vector<const sqlite::WriteBatch::Op*> ops;
-  std::map<AlertKey, size_t> last_alert_op;
-  for (const sqlite::WriteBatch& b : batches) {
-    for (const sqlite::WriteBatch::Op& op : b.ops()) {
-      std::optional<AlertKey> key;
-      if (const auto* a = std::get_if<sqlite::AlertRecord>(&op)) {
-        key = AlertKey{a->group, a->rule, a->fingerprint()};
-      } else if (const auto* d = std::get_if<sqlite::WriteBatch::DeleteAlertOp>(&op)) {
-        key = AlertKey{d->group, d->rule, d->fingerprint};
-      }
-      if (key) {
+  // Later writes of one alert make earlier ones moot; keep only the last op per alert. The
+  // ops are moved, not copied: under a steady stream of posts many batches queue up while a
+  // transaction commits, and copying each alert record was most of this thread's time.
+  std::vector<std::vector<sqlite::WriteBatch::Op>> taken;
+  taken.reserve(batches.size());
+  size_t total = 0;
+  for (sqlite::WriteBatch& b : batches) {
+    taken.push_back(b.TakeOps());
+    total += taken.back().size();
+  }
+  std::vector<sqlite::WriteBatch::Op*> ops;
+  ops.reserve(total);
+  absl::flat_hash_map<AlertKey, size_t> last_alert_op;
+  for (std::vector<sqlite::WriteBatch::Op>& batch_ops : taken) {
+    for (sqlite::WriteBatch::Op& op : batch_ops) {
+      if (std::optional<AlertKey> key = KeyOf(op)) {
         auto [it, inserted] = last_alert_op.try_emplace(*key, ops.size());
         if (!inserted) {
           ops[it->second] = nullptr;
@@ -75,32 +107,8 @@ sqlite::WriteBatch StateWriter::Merge(std::vector<sqlite::WriteBatch>& batches) 
   }
   sqlite::WriteBatch out;
   out.reserve(ops.size());
-  for (const sqlite::WriteBatch::Op* op : ops) {
-    if (op == nullptr) continue;
-    std::visit(
-        [&out](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, sqlite::AlertRecord>) {
-            out.UpsertAlert(v);
-          } else if constexpr (std::is_same_v<T, sqlite::WriteBatch::DeleteAlertOp>) {
-            out.DeleteAlert(v.group, v.rule, v.fingerprint);
-          } else if constexpr (std::is_same_v<T, sqlite::HistoryEvent>) {
-            out.AppendHistory(v);
-          } else if constexpr (std::is_same_v<T, sqlite::NotificationAttempt>) {
-            out.RecordNotification(v);
-          } else if constexpr (std::is_same_v<T, sqlite::SilenceRecord>) {
-            out.UpsertSilence(v);
-          } else if constexpr (std::is_same_v<T, sqlite::WriteBatch::DeleteSilenceOp>) {
-            out.DeleteSilence(v.id);
-          } else if constexpr (std::is_same_v<T, sqlite::NflogEntry>) {
-            out.UpsertNflog(v);
-          } else if constexpr (std::is_same_v<T, sqlite::WriteBatch::DeleteNflogOp>) {
-            out.DeleteNflog(v.target);
-          } else if constexpr (std::is_same_v<T, sqlite::WriteBatch::EnqueueOp>) {
-            out.EnqueueNotification(v.entry);
-          }
-        },
-        *op);
+  for (sqlite::WriteBatch::Op* op : ops) {
+    if (op != nullptr) out.Add(std::move(*op));
   }
   return out;
 }

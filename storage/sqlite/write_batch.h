@@ -47,6 +47,11 @@ class WriteBatch {
   // replaced: only the newest state of a group needs delivering. Commit reports the ids.
   void EnqueueNotification(OutboxEntry entry) { ops_.emplace_back(EnqueueOp{std::move(entry)}); }
 
+  // For a writer that merges queued batches into one: an op as it is, and the ops moved out
+  // (leaving this batch empty).
+  void Add(Op op) { ops_.push_back(std::move(op)); }
+  std::vector<Op> TakeOps() { return std::move(ops_); }
+
   bool empty() const { return ops_.empty(); }
   size_t size() const { return ops_.size(); }
   void clear() { ops_.clear(); }
