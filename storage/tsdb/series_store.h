@@ -156,6 +156,7 @@ class SeriesStore final : public Querier {
     std::mutex mu;
   };
   struct ByIdHasher {
+    static constexpr bool kRunsOfEight = true;  // see OpenHashSet::Home
     uint64_t operator()(const Series* s) const { return s->id; }
   };
   struct ByHashHasher {

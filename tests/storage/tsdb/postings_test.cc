@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
 #include <vector>
 
 #include "storage/tsdb/open_hash_set.h"
@@ -81,6 +83,44 @@ TEST(OpenHashSetTest, InsertFindEraseKeepProbeChainsIntact) {
   size_t n = 0;
   set.ForEach([&](uint32_t) { ++n; });
   EXPECT_EQ(n, 2500u);
+}
+
+struct RunsOfEightHasher {
+  static constexpr bool kRunsOfEight = true;
+  uint64_t operator()(uint32_t v) const { return v; }
+};
+
+// The series-by-id table keeps runs of 8 consecutive ids in one line of slots. Sets of ids
+// that use only some positions of each run (every 2nd, every 8th id: what churn can leave)
+// crowd those positions; inserts, look-ups and backward-shift deletes must still agree with a
+// plain set, through growth and shrinking.
+TEST(OpenHashSetTest, RunsOfEightKeepProbeChainsIntactForStridedIds) {
+  for (uint32_t stride : {1u, 2u, 3u, 8u, 16u, 1000u}) {
+    OpenHashSet<uint32_t, RunsOfEightHasher> set;
+    std::set<uint32_t> expected;
+    for (uint32_t k = 0; k < 6000; ++k) {
+      const uint32_t id = 1 + k * stride;
+      set.Insert(id);
+      expected.insert(id);
+    }
+    // Remove two thirds, in an order unlike the insertion order.
+    for (uint32_t k = 0; k < 6000; ++k) {
+      if (k % 3 == 0) continue;
+      const uint32_t id = 1 + ((k * 7919) % 6000) * stride;
+      EXPECT_EQ(set.Erase(id), expected.erase(id) == 1) << stride << " " << id;
+    }
+    EXPECT_EQ(set.size(), expected.size());
+    for (uint32_t k = 0; k < 6000 * stride + 2; k += std::max(1u, stride / 2)) {
+      const uint32_t* found = set.Find(k, [k](uint32_t v) { return v == k; });
+      EXPECT_EQ(found != nullptr, expected.count(k) == 1) << stride << " " << k;
+    }
+    size_t n = 0;
+    set.ForEach([&](uint32_t v) {
+      ++n;
+      EXPECT_EQ(expected.count(v), 1u);
+    });
+    EXPECT_EQ(n, expected.size());
+  }
 }
 
 TEST(SymbolTableTest, InternsReferenceCountsAndReusesIds) {
