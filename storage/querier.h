@@ -1,6 +1,7 @@
 // The read side of the time-series store, as the PromQL evaluator and the HTTP API see it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
@@ -55,15 +56,33 @@ struct LabelView {
   std::string_view value;
 };
 
+// A label as the ids of its name and value in the querier's string table (the series store's
+// symbol table). Within one VisitSelection call equal ids mean equal strings and different ids
+// different strings, so a visitor can group or match series on them without reading the
+// strings.
+struct LabelSymbols {
+  uint32_t name;
+  uint32_t value;
+};
+
 // One series of a selection as Querier::VisitSelection presents it: its labels and its samples
 // in the window, all only valid during the call. The labels are views (into the store's symbol
 // table, for the series store), so a visitor that only reads some of them, to group or match
 // series, allocates nothing; Materialize() builds a Labels for a series that must outlive it.
 struct SelectedSeries {
   std::span<const LabelView> labels;  // sorted by name
+  // The same labels as symbol ids, in the same order; empty when the querier has none (then
+  // a visitor reads the strings).
+  std::span<const LabelSymbols> symbols;
   uint64_t labels_hash = 0;           // Labels::hash() of them
   std::span<const TimestampMs> t;
   std::span<const double> v;
+  // The window's last sample, t.back() and v.back() bit for bit, where the querier keeps it
+  // apart from the sample memory when it can (the series store: the ring's newest sample, in
+  // the series header), so a reader of only the window's ends (rate, increase) need not touch
+  // the last cache lines of `t` and `v`. Only meaningful when `t` is not empty.
+  TimestampMs last_t = 0;
+  double last_v = 0;
   // True when the querier knows that the window holds no stale marker and no value lower than
   // the one before it (its first sample aside), so a reader looking for either need not scan
   // it. False means "not known", not "present".
@@ -125,6 +144,10 @@ class Querier {
       s.labels_hash = set.labels[i].hash();
       s.t = set.times(i);
       s.v = set.values(i);
+      if (!s.t.empty()) {
+        s.last_t = s.t.back();
+        s.last_v = s.v.back();
+      }
       s.materialized = &set.labels[i];
       visit(s);
     }

@@ -10,6 +10,7 @@
 #include "engine/promql/function_impl.h"
 #include "engine/promql/kahan.h"
 #include "engine/promql/label_ops.h"
+#include "engine/promql/symbol_grouping.h"
 #include "storage/base/strings.h"
 
 namespace tocsin::promql {
@@ -216,7 +217,21 @@ StepMatrix Evaluator::EvalAggregate(const AggregateExpr& e) {
   if (!selecting && inner.kind == ExprKind::kCall && start_ <= end_) {
     HashIndex index;
     index.Reset(16);
+    // Series the store visits carry their labels' symbol ids: grouped on those, they need no
+    // string read per series. A selection's series either all carry them or none do, so the
+    // two ways never number the same group twice.
+    SymbolGrouping by_symbols(grouping, e.without);
     const SeriesGrouper grouper = [&](const RangeSource::Series& s, bool hidden) {
+      if (s.selected != nullptr && !s.selected->symbols.empty()) {
+        uint32_t g = by_symbols.Find(s.selected->labels, s.selected->symbols, hidden);
+        if (g == SymbolGrouping::kNone) {
+          g = static_cast<uint32_t>(group_labels.size());
+          group_labels.push_back(
+              label_seq::GroupingLabels(s.selected->labels, hidden, grouping, e.without));
+          by_symbols.Add(g);
+        }
+        return g;
+      }
       return s.WithLabels([&](auto labels) {
         const uint64_t h = label_seq::GroupingHash(labels, hidden, grouping, e.without);
         uint32_t g = index.Find(h, [&](uint32_t k) {

@@ -205,7 +205,7 @@ StepMatrix Evaluator::EvalCall(const Call& e, const SeriesGrouper* grouper,
         // and last timestamps of it.
         const size_t n = pts.size();
         lo = n == 0 || pts.t(0) > first_excluded ? 0 : FirstAfter(pts, n, first_excluded);
-        hi = n == 0 || pts.t(n - 1) <= last_included ? n : FirstAfter(pts, n, last_included);
+        hi = n == 0 || pts.back().t <= last_included ? n : FirstAfter(pts, n, last_included);
         if (hi < lo) hi = lo;
       }
       while (lo < pts.size() && pts.t(lo) <= first_excluded) ++lo;

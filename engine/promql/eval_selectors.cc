@@ -246,7 +246,8 @@ size_t Evaluator::ForEachRangeSeries(const RangeSource& src,
         AddSamples(selected.t.size());
         loaded += selected.t.size();
         series.selected = &selected;
-        series.samples = SampleSpan(selected.t.data(), selected.v.data(), selected.t.size());
+        series.samples = SampleSpan(selected.t.data(), selected.v.data(), selected.t.size(),
+                                    FPoint{selected.last_t, selected.last_v});
         series.no_stale_or_decrease = selected.no_stale_or_decrease;
         const auto& values = selected.v;
         if (!selected.no_stale_or_decrease &&

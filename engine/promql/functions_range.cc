@@ -144,7 +144,7 @@ MaybeValue InstantValue(const RangeCall& c, bool is_rate) {
   const auto s = c.points;
   if (s.size() < 2) return std::nullopt;
   const FPoint& prev = s[s.size() - 2];
-  const FPoint& last = s[s.size() - 1];
+  const FPoint& last = s.back();
   const TimestampMs sampled = last.t - prev.t;
   if (sampled == 0) return std::nullopt;
   double result = last.v;

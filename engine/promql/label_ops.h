@@ -144,7 +144,9 @@ std::string_view Get(std::span<const L> m, bool hidden, std::string_view name) {
 template <typename L>
 bool HasTypeOrUnit(std::span<const L> m) {
   for (const L& l : m) {
-    if (l.name == kTypeLabel || l.name == kUnitLabel) return true;
+    // Sorted by name: past the names that could sort before "__unit__" there are none.
+    if (!l.name.empty() && static_cast<unsigned char>(l.name[0]) > '_') break;
+    if (IsMetadataLabel(l.name) && l.name != kMetricName) return true;
   }
   return false;
 }

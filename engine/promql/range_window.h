@@ -18,19 +18,28 @@ class SampleSpan {
   SampleSpan(const TimestampMs* t, const double* v, size_t n) : t_(t), v_(v), n_(n) {}
   SampleSpan(const TimestampMs* t, const double* v, const TimestampMs* st, size_t n)
       : t_(t), v_(v), st_(st), n_(n) {}
+  // With the last sample also given apart (equal to the last of t/v; the storage keeps its
+  // newest sample outside the sample memory), so back() does not read the last cache line.
+  SampleSpan(const TimestampMs* t, const double* v, size_t n, FPoint last)
+      : t_(t), v_(v), n_(n), last_(last), has_last_(n > 0) {}
 
   size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
   FPoint operator[](size_t i) const { return FPoint{t_[i], v_[i]}; }
   FPoint front() const { return (*this)[0]; }
-  FPoint back() const { return (*this)[n_ - 1]; }
+  FPoint back() const { return has_last_ ? last_ : (*this)[n_ - 1]; }
   TimestampMs t(size_t i) const { return t_[i]; }
   double v(size_t i) const { return v_[i]; }
   bool has_start_times() const { return st_ != nullptr; }
   // The start timestamp of sample i; 0 (none) when the span has none.
   TimestampMs st(size_t i) const { return st_ == nullptr ? 0 : st_[i]; }
   SampleSpan subspan(size_t from, size_t count) const {
-    return SampleSpan(t_ + from, v_ + from, st_ == nullptr ? nullptr : st_ + from, count);
+    SampleSpan s(t_ + from, v_ + from, st_ == nullptr ? nullptr : st_ + from, count);
+    if (has_last_ && count > 0 && from + count == n_) {
+      s.last_ = last_;
+      s.has_last_ = true;
+    }
+    return s;
   }
 
   class Iterator {
@@ -55,6 +64,8 @@ class SampleSpan {
   const double* v_ = nullptr;
   const TimestampMs* st_ = nullptr;
   size_t n_ = 0;
+  FPoint last_;
+  bool has_last_ = false;
 };
 
 // Linear interpolation between a and b at time t. For counters, a drop from a to b is a

@@ -23,10 +23,12 @@ class SampleRing {
   static constexpr uint32_t kMinCapacity = 8;
   // No retention: the ring grows without bound (doubling).
   static constexpr uint32_t kUnboundedCapacity = UINT32_MAX;
-  // Two lines cover where the window starts (the search's guess and its neighbour). More
-  // measured slower: a selection prefetches the next 8 series at once, and 8 lines per array
-  // each filled the core's line fill buffers, stalling on the prefetches themselves.
-  static constexpr uint32_t kMaxPrefetchLines = 2;
+  // One line of each array covers where the window starts (the search's guess and, nearly
+  // always, its neighbour). More measured slower: a selection prefetches the next 8 series at
+  // once, and more lines per array filled the core's line fill buffers, stalling on the
+  // prefetches themselves. Readers that go on through the window do so in order, which the
+  // hardware prefetcher follows.
+  static constexpr uint32_t kMaxPrefetchLines = 1;
 
   SampleRing() = default;
   ~SampleRing() { Release(); }
@@ -72,9 +74,10 @@ class SampleRing {
   }
 
   // Asks the CPU for the ring memory of the window [mint, maxt] (as located by the guess
-  // LowerBound starts from; at most the first kMaxPrefetchLines cache lines of each array), so
-  // a query that reads many series overlaps the cache misses of the next rings with its work on
-  // this one instead of stalling on each.
+  // LowerBound starts from; at most the first kMaxPrefetchLines cache lines of each array, and
+  // the line of the window's last sample unless that is the newest, which the header holds),
+  // so a query that reads many series overlaps the cache misses of the next rings with its work
+  // on this one instead of stalling on each.
   void PrefetchForRead(TimestampMs mint, TimestampMs maxt) const {
     if (size_ == 0 || maxt < oldest_time_ || mint > newest_time_) return;
     const uint32_t first = mint <= oldest_time_ || size_ < 2 ? 0 : GuessIndex(mint);
@@ -86,8 +89,9 @@ class SampleRing {
       PrefetchLineForRead(times_ + p);
       PrefetchLineForRead(values() + p);
     }
-    // The window's last sample too: range functions read both ends.
-    if (last >= end) {
+    // The window's last sample too (range functions read both ends), unless it is the newest
+    // one: readers take that from newest_time() and newest_value().
+    if (last >= end && last != size_ - 1) {
       const uint32_t p = Physical(last);
       PrefetchLineForRead(times_ + p);
       PrefetchLineForRead(values() + p);

@@ -294,6 +294,7 @@ void SeriesStore::VisitSelection(std::span<const LabelMatcher> matchers, Timesta
   std::vector<TimestampMs> joined_t;
   std::vector<double> joined_v;
   std::vector<LabelView> views;  // the current series' labels, in the symbol table
+  std::vector<LabelSymbols> symbols;  // ... and as symbol ids
   // Ask for the windows of the next block of series while visiting this one, so their cache
   // misses overlap with the visitor's work instead of stalling each series in turn.
   constexpr size_t kBlock = 8;
@@ -316,15 +317,27 @@ void SeriesStore::VisitSelection(std::span<const LabelMatcher> matchers, Timesta
       SampleRing::Run first, second;
       if (s.ring.Window(mint, maxt, first, second) == 0) continue;  // not selected
       views.clear();
+      symbols.clear();
       for (const LabelRef& l : s.labels()) {
         views.push_back(LabelView{symbols_.Get(l.name), symbols_.Get(l.value)});
+        symbols.push_back(LabelSymbols{l.name, l.value});
       }
       SelectedSeries selected;
       selected.labels = views;
+      selected.symbols = symbols;
       selected.labels_hash = s.hash;
       selected.t = {first.t, first.n};
       selected.v = {first.v, first.n};
       selected.no_stale_or_decrease = s.ring.newest_break() < first.t[0];
+      if (maxt >= s.ring.newest_time()) {
+        // The window ends at the ring's newest sample, which the header holds too.
+        selected.last_t = s.ring.newest_time();
+        selected.last_v = s.ring.newest_value();
+      } else {
+        const SampleRing::Run& tail = second.n > 0 ? second : first;
+        selected.last_t = tail.t[tail.n - 1];
+        selected.last_v = tail.v[tail.n - 1];
+      }
       if (second.n > 0) {
         joined_t.assign(first.t, first.t + first.n);
         joined_t.insert(joined_t.end(), second.t, second.t + second.n);

@@ -2,6 +2,11 @@
 // count_values and the parameter checks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "storage/base/sample.h"
 #include "storage/tsdb/appender.h"
 #include "storage/tsdb/series_store.h"
@@ -148,6 +153,85 @@ TEST(EvalAggregate, GroupingARangeFunctionFromLabelViewsEqualsGroupingItsResult)
             "{job=\"api\"} 66\n{job=\"web\"} 10.8\n");
   EXPECT_EQ(Query(store, "sum by (__name__) (last_over_time(reqs_total[1m]))", t).value,
             "{__name__=\"reqs_total\"} 83\n");
+}
+
+// A result's lines sorted: the store presents series in id order, a TestQuerier sorted, so
+// groups appear in different orders.
+std::string SortedLines(const std::string& rendered) {
+  std::vector<std::string> lines;
+  std::istringstream in(rendered);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+// The same counters in the series store, whose selections carry symbol ids (aggregations group
+// on them) and each window's last sample from the ring's header, with rings that wrap, and in
+// a TestQuerier, which has neither (grouping on the label strings, last samples read from the
+// windows): every aggregation over a range function, and the range functions alone, agree, at
+// times where the windows end at the newest sample and where they end before it. The series
+// have different label layouts (the grouping's per-position classification must notice), a
+// counter reset and a stale marker.
+TEST(EvalAggregate, StoreSelectionsGroupedOnSymbolIdsAgreeWithAPlainQuerier) {
+  storage::SeriesStore store(storage::StoreOptions{2 * kMinute, 15 * kSecond});
+  TestQuerier plain;
+  storage::Appender app(store);
+  struct Spec {
+    std::string desc;
+    Labels labels;
+  };
+  const std::vector<Spec> specs = {
+      {"reqs_total{job=\"api\", code=\"200\", i=\"0\"}",
+       Labels{{"__name__", "reqs_total"}, {"job", "api"}, {"code", "200"}, {"i", "0"}}},
+      {"reqs_total{job=\"api\", code=\"500\", i=\"1\"}",
+       Labels{{"__name__", "reqs_total"}, {"job", "api"}, {"code", "500"}, {"i", "1"}}},
+      {"reqs_total{job=\"web\", i=\"2\"}",
+       Labels{{"__name__", "reqs_total"}, {"job", "web"}, {"i", "2"}}},
+      {"reqs_total{a=\"x\", job=\"web\", code=\"200\", i=\"3\"}",
+       Labels{{"__name__", "reqs_total"}, {"a", "x"}, {"job", "web"}, {"code", "200"}, {"i", "3"}}},
+      {"reqs_total{job=\"web\", code=\"200\", i=\"4\", zone=\"z\"}",
+       Labels{{"__name__", "reqs_total"}, {"job", "web"}, {"code", "200"}, {"i", "4"}, {"zone", "z"}}},
+  };
+  constexpr int kSteps = 30;  // 7.5 minutes: the 2-minute rings wrap several times
+  for (size_t s = 0; s < specs.size(); ++s) {
+    std::vector<std::pair<TimestampMs, double>> samples;
+    double v = static_cast<double>(s);
+    for (int i = 0; i < kSteps; ++i) {
+      const TimestampMs t = i * 15 * kSecond + static_cast<TimestampMs>(s) * 1000;
+      v += 1.5 * static_cast<double>(s + 1);
+      double value = v;
+      if (s == 1 && i == kSteps - 3) value = v = 2;         // a reset near the end
+      if (s == 2 && i == kSteps - 5) value = StaleNaN();     // a stale marker
+      samples.emplace_back(t, value);
+      ASSERT_TRUE(app.Append(specs[s].labels, t, value).ok());
+    }
+    plain.Add(specs[s].desc, samples);
+  }
+  ASSERT_EQ(app.Commit().counts.rejected(), 0u);
+  const TimestampMs newest = (kSteps - 1) * 15 * kSecond;
+  for (const TimestampMs t : {newest + 4 * kSecond, newest - 7 * kSecond, newest - 20 * kSecond}) {
+    for (const std::string call :
+         {"rate(reqs_total[1m])", "increase(reqs_total[90s])", "irate(reqs_total[1m])",
+          "idelta(reqs_total[1m])", "delta(reqs_total[1m])", "last_over_time(reqs_total[1m])",
+          "resets(reqs_total[90s])"}) {
+      const auto a = Query(store, call, t);
+      EXPECT_TRUE(a.ok) << call << ": " << a.value;
+      EXPECT_EQ(SortedLines(a.value), SortedLines(Query(plain, call, t).value)) << call << " @" << t;
+      for (const std::string agg : {"sum", "count", "max", "avg"}) {
+        for (const std::string grouping :
+             {"", " by (job)", " by (code)", " by (job, code)", " without (i)", " without (job)",
+              " by (__name__)", " by (zone, a)", " without (a, zone, i)"}) {
+          const std::string q = agg + grouping + " (" + call + ")";
+          const auto r = Query(store, q, t);
+          EXPECT_TRUE(r.ok) << q << ": " << r.value;
+          EXPECT_NE(r.value, "") << q;
+          EXPECT_EQ(SortedLines(r.value), SortedLines(Query(plain, q, t).value)) << q << " @" << t;
+        }
+      }
+    }
+  }
 }
 
 TEST(EvalAggregate, GroupingFromLabelViewsStillFailsOnSeriesEqualWithoutTheirMetadata) {

@@ -100,6 +100,10 @@ SeriesSet Visited(const SeriesStore& store, std::span<const LabelMatcher> ms, Ti
   SeriesSet out;
   store.VisitSelection(ms, mint, maxt, [&](SelectedSeries& s) {
     EXPECT_EQ(s.t.size(), s.v.size());
+    // The window's last sample as the header keeps it (the window ends at the newest sample)
+    // or as read from the ring (it ends earlier) is the last of the spans, bit for bit.
+    EXPECT_EQ(s.last_t, s.t.back());
+    EXPECT_EQ(std::bit_cast<uint64_t>(s.last_v), std::bit_cast<uint64_t>(s.v.back()));
     out.labels.push_back(s.Materialize());
     out.t.insert(out.t.end(), s.t.begin(), s.t.end());
     out.v.insert(out.v.end(), s.v.begin(), s.v.end());
@@ -187,6 +191,10 @@ TEST(SeriesStoreVisitTest, LabelViewsReadTheSeriesLabelsAndMaterializeWithTheirH
     EXPECT_EQ(s.labels[2].name, "zone");
     EXPECT_EQ(s.labels[2].value, "a-long-value-beyond-sso");
     EXPECT_EQ(s.labels_hash, labels.hash());
+    // The symbol ids name the same strings, and only equal strings share an id.
+    ASSERT_EQ(s.symbols.size(), 3u);
+    EXPECT_NE(s.symbols[0].name, s.symbols[1].name);
+    EXPECT_NE(s.symbols[1].value, s.symbols[2].value);
     const Labels built = s.Materialize();
     EXPECT_EQ(built, labels);
     EXPECT_EQ(built.hash(), labels.hash());
