@@ -41,7 +41,39 @@ StepMatrix Evaluator::EvalVectorSelector(const VectorSelector& vs) {
 
   TimestampMs mint = ref_time(start_) - lookback + 1;
   TimestampMs maxt = ref_time(end_);
-  if (vs.smoothed) maxt += lookback;
+  if (!vs.smoothed) {
+    // Each series is visited where the storage keeps it, and only the samples each step takes
+    // are read: for an instant query the window's last sample alone, which the series store
+    // keeps beside the ring. The series' label set is built for those that yield a sample.
+    StepMatrix out;
+    ctx_.querier.VisitSelection(vs.matchers, mint, maxt, [&](storage::SelectedSeries& s) {
+      if (IsInstant()) {
+        // The window (ref - lookback, ref] holds samples: its last is the one to take, unless
+        // it is a stale marker, which ends the series.
+        if (IsStaleNaN(s.last_v)) return;
+        out.BeginSeries(s.Materialize(), false);
+        out.Append(start_, s.last_v);
+        return;
+      }
+      bool begun = false;
+      size_t k = 0;  // first sample after the reference time
+      for (TimestampMs ts = start_; ts <= end_; ts += interval_) {
+        const TimestampMs ref = ref_time(ts);
+        while (k < s.t.size() && s.t[k] <= ref) ++k;
+        if (k == 0) continue;
+        const size_t j = k - 1;
+        if (s.t[j] <= ref - lookback || IsStaleNaN(s.v[j])) continue;
+        if (!begun) {
+          out.BeginSeries(s.Materialize(), false);
+          begun = true;
+        }
+        out.Append(ts, s.v[j]);
+      }
+    });
+    AddSamples(out.points.size());
+    return out;
+  }
+  maxt += lookback;  // smoothed: interpolation also looks ahead
   PooledSelection selection;
   ctx_.querier.SelectInto(vs.matchers, mint, maxt, *selection);
   storage::SeriesSet& ss = *selection;

@@ -96,8 +96,19 @@ inline uint64_t KeyHashAdd(uint64_t h, std::string_view s) {
     h = KeyMix(h, w);
   }
   if (n > 0) {
-    uint64_t w = 0;
-    std::memcpy(&w, p, n);
+    // The last 1-7 bytes in one word, without a variable-length copy (a call to memcpy): two
+    // overlapping 4-byte reads, or the first, middle and last byte. Together with the length
+    // mixed in above they determine the bytes.
+    uint64_t w;
+    if (n >= 4) {
+      uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      w = uint64_t{a} << 32 | b;
+    } else {
+      w = uint64_t{static_cast<unsigned char>(p[0])} << 16 |
+          uint64_t{static_cast<unsigned char>(p[n / 2])} << 8 | static_cast<unsigned char>(p[n - 1]);
+    }
     h = KeyMix(h, w);
   }
   return h;

@@ -192,7 +192,8 @@ TEST(EvalAggregate, StoreSelectionsGroupedOnSymbolIdsAgreeWithAPlainQuerier) {
       {"reqs_total{a=\"x\", job=\"web\", code=\"200\", i=\"3\"}",
        Labels{{"__name__", "reqs_total"}, {"a", "x"}, {"job", "web"}, {"code", "200"}, {"i", "3"}}},
       {"reqs_total{job=\"web\", code=\"200\", i=\"4\", zone=\"z\"}",
-       Labels{{"__name__", "reqs_total"}, {"job", "web"}, {"code", "200"}, {"i", "4"}, {"zone", "z"}}},
+       Labels{
+           {"__name__", "reqs_total"}, {"job", "web"}, {"code", "200"}, {"i", "4"}, {"zone", "z"}}},
   };
   constexpr int kSteps = 30;  // 7.5 minutes: the 2-minute rings wrap several times
   for (size_t s = 0; s < specs.size(); ++s) {
@@ -202,8 +203,8 @@ TEST(EvalAggregate, StoreSelectionsGroupedOnSymbolIdsAgreeWithAPlainQuerier) {
       const TimestampMs t = i * 15 * kSecond + static_cast<TimestampMs>(s) * 1000;
       v += 1.5 * static_cast<double>(s + 1);
       double value = v;
-      if (s == 1 && i == kSteps - 3) value = v = 2;         // a reset near the end
-      if (s == 2 && i == kSteps - 5) value = StaleNaN();     // a stale marker
+      if (s == 1 && i == kSteps - 3) value = v = 2;       // a reset near the end
+      if (s == 2 && i == kSteps - 5) value = StaleNaN();  // a stale marker
       samples.emplace_back(t, value);
       ASSERT_TRUE(app.Append(specs[s].labels, t, value).ok());
     }
@@ -218,7 +219,8 @@ TEST(EvalAggregate, StoreSelectionsGroupedOnSymbolIdsAgreeWithAPlainQuerier) {
           "resets(reqs_total[90s])"}) {
       const auto a = Query(store, call, t);
       EXPECT_TRUE(a.ok) << call << ": " << a.value;
-      EXPECT_EQ(SortedLines(a.value), SortedLines(Query(plain, call, t).value)) << call << " @" << t;
+      EXPECT_EQ(SortedLines(a.value), SortedLines(Query(plain, call, t).value))
+          << call << " @" << t;
       for (const std::string agg : {"sum", "count", "max", "avg"}) {
         for (const std::string grouping :
              {"", " by (job)", " by (code)", " by (job, code)", " without (i)", " without (job)",
