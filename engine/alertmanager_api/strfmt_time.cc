@@ -142,28 +142,12 @@ std::string LastLayoutError(std::string_view s) {
   return head + ": cannot parse";  // unreachable: the layout would have matched
 }
 
-// Go checks the day against the month's length (ParseRfc3339 only against 31).
-bool DayFitsMonth(std::string_view s) {
-  size_t i = 0;
-  auto year = Fixed(s, i, 4);
-  ++i;
-  auto month = Fixed(s, i, 2);
-  ++i;
-  auto day = Fixed(s, i, 2);
-  if (!year || !month || !day || *month < 1 || *month > 12) return true;  // not this check's
-  return *day >= 1 && *day <= DaysIn(*month, *year);
-}
-
 }  // namespace
 
 Result<TimestampMs> ParseStrfmtDateTime(std::string_view s) {
-  if (!DayFitsMonth(s)) return Error{LastLayoutError(s)};
-  // Go's RFC 3339 layouts want the upper-case 'T' and 'Z' (ParseRfc3339 is more lenient).
-  const bool go_rfc3339 = s.size() > 10 && s[10] == 'T' && s.back() != 'z';
-  if (go_rfc3339) {
-    auto t = ParseRfc3339(s);
-    if (t.ok()) return t;
-  }
+  // ParseRfc3339 reads RFC 3339 as Go's layouts do (upper-case 'T' and 'Z', days checked
+  // against the month); the other layouts are rewritten into it.
+  if (auto t = ParseRfc3339(s); t.ok()) return t;
   if (auto rfc = AsRfc3339(s)) {
     auto alt = ParseRfc3339(*rfc);
     if (alt.ok()) return alt;

@@ -76,6 +76,13 @@ std::string FormatRfc3339Impl(TimestampMs t, bool always_millis) {
   return out;
 }
 
+// Days in `month` (1-12) of `year`, proleptic Gregorian.
+int DaysInMonth(int64_t year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 }  // namespace
 
 Result<DurationMs> ParseDuration(std::string_view s) {
@@ -231,16 +238,21 @@ Result<TimestampMs> ParseRfc3339(std::string_view s) {
     }
     return true;
   };
+  // As Go's time.Parse(time.RFC3339Nano, s) accepts it, which Prometheus's API and tools use:
+  // upper-case 'T' and 'Z' only, every field in range for its month (no 2024-02-30, no leap
+  // second), a fraction after '.' or ','.
   int y, mo, d, h, mi, se;
   if (!num(0, 4, y) || s.size() < 20 || s[4] != '-' || !num(5, 2, mo) || s[7] != '-' ||
-      !num(8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !num(11, 2, h) ||
-      s[13] != ':' || !num(14, 2, mi) || s[16] != ':' || !num(17, 2, se)) {
+      !num(8, 2, d) || s[10] != 'T' || !num(11, 2, h) || s[13] != ':' || !num(14, 2, mi) ||
+      s[16] != ':' || !num(17, 2, se)) {
     return bad();
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return bad();
+  if (mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo) || h > 23 || mi > 59 || se > 59) {
+    return bad();
+  }
   size_t pos = 19;
   int64_t ms = 0;
-  if (pos < s.size() && s[pos] == '.') {
+  if (pos + 1 < s.size() && (s[pos] == '.' || s[pos] == ',') && IsDigit(s[pos + 1])) {
     ++pos;
     size_t digits = 0;
     int64_t frac = 0;
@@ -254,11 +266,12 @@ Result<TimestampMs> ParseRfc3339(std::string_view s) {
     ms = frac;
   }
   int64_t offset_min = 0;
-  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+  if (pos < s.size() && s[pos] == 'Z') {
     ++pos;
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     int oh, om;
-    if (!num(pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !num(pos + 4, 2, om)) {
+    if (!num(pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !num(pos + 4, 2, om) ||
+        oh > 23 || om > 59) {
       return bad();
     }
     offset_min = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);

@@ -48,5 +48,19 @@ TEST(Rfc3339Test, RoundTrips) {
   EXPECT_FALSE(ParseRfc3339("2024-05-01").ok());
 }
 
+// What Go's time.Parse(time.RFC3339Nano, s) refuses, and what it reads that is easy to miss.
+TEST(Rfc3339Test, AsGoReadsIt) {
+  EXPECT_EQ(ParseRfc3339("2024-02-29T00:00:00Z").value(), 1709164800000);
+  EXPECT_EQ(ParseRfc3339("2024-05-01T12:00:00,25Z").value(), 1714564800250);
+  EXPECT_EQ(ParseRfc3339("2024-05-01T12:00:00.123456789-01:30").value(), 1714570200123);
+  for (const char* bad :
+       {"2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-05-01t12:00:00Z",
+        "2024-05-01 12:00:00Z", "2024-05-01T12:00:00z", "2024-05-01T12:00:60Z",
+        "2024-05-01T24:00:00Z", "2024-05-01T12:00:00.Z", "2024-05-01T12:00:00+24:00",
+        "2024-05-01T12:00:00+01:60", "2024-05-01T12:00:00+0100", "2024-13-01T12:00:00Z"}) {
+    EXPECT_FALSE(ParseRfc3339(bad).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace tocsin
