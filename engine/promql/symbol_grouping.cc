@@ -7,7 +7,7 @@
 namespace tocsin::promql {
 
 SymbolGrouping::SymbolGrouping(std::span<const std::string> names, bool without)
-    : names_(names), without_(without) {
+    : names_(names), without_(without), keeps_nothing_(!without && names.empty()) {
   index_.Reset(16);
 }
 
@@ -16,7 +16,9 @@ uint32_t SymbolGrouping::Find(std::span<const storage::LabelView> labels,
   key_.clear();
   if (by_position_.size() < symbols.size()) by_position_.resize(symbols.size());
   uint64_t h = label_seq::kFnvOffset;
-  for (size_t i = 0; i < symbols.size(); ++i) {
+  // A plain aggregation (no `by` labels) keeps no label: every key is empty.
+  const size_t n = keeps_nothing_ ? 0 : symbols.size();
+  for (size_t i = 0; i < n; ++i) {
     const storage::LabelSymbols s = symbols[i];
     NameClass& c = by_position_[i];
     if (c.name_plus_one != s.name + 1) {

@@ -44,6 +44,7 @@ class SymbolGrouping {
 
   std::span<const std::string> names_;
   bool without_;
+  bool keeps_nothing_;
   std::vector<NameClass> by_position_;
   HashIndex index_;
   // The keys of the groups, back to back: group g's key is keys_[key_begin_[g],
