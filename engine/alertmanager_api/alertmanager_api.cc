@@ -353,6 +353,21 @@ void RegisterAlertmanagerApi(http::Router& router, AlertingPipeline& pipeline,
   router.Handle("DELETE", "/api/v2/silence/{silenceID}", bind(&AlertmanagerApi::DeleteSilence));
   router.Handle("GET", "/api/v2/status", bind(&AlertmanagerApi::GetStatus));
   router.Handle("GET", "/api/v2/receivers", bind(&AlertmanagerApi::GetReceivers));
+  // go-openapi's router: paths cleaned before matching ("/api/v2/alerts/" is the alerts), and
+  // its own JSON errors for what matches nothing. It lists the other methods from a Go map, so
+  // their order in Alertmanager varies; here they are sorted.
+  router.HandleUnmatched("/api/v2/", [](std::string_view method, std::string_view raw_path,
+                                        const std::vector<std::string>& allowed) {
+    if (allowed.empty()) {
+      return OpenApiError(404, 404, "path " + std::string(raw_path) + " was not found");
+    }
+    std::string methods;
+    for (const std::string& m : allowed) methods += (methods.empty() ? "" : ",") + m;
+    Response r = OpenApiError(
+        405, 405, "method " + std::string(method) + " is not allowed, but [" + methods + "] are");
+    r.Header("Allow", methods);
+    return r;
+  });
 }
 
 }  // namespace tocsin::alertmanager_api

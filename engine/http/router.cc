@@ -17,6 +17,27 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return out;
 }
 
+// Go's path.Clean for a rooted path: one slash between segments, no "." segments, ".." taking
+// away the segment before it (never going above the root), no trailing slash.
+std::string CleanPath(std::string_view path) {
+  std::vector<std::string_view> kept;
+  for (std::string_view segment : SplitPath(path)) {
+    if (segment.empty() || segment == ".") continue;
+    if (segment == "..") {
+      if (!kept.empty()) kept.pop_back();
+      continue;
+    }
+    kept.push_back(segment);
+  }
+  if (kept.empty()) return "/";
+  std::string out;
+  for (std::string_view segment : kept) {
+    out += '/';
+    out += segment;
+  }
+  return out;
+}
+
 bool IsParam(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
@@ -42,15 +63,28 @@ void Router::HandleAsync(std::string method, std::string pattern, AsyncHandler h
   routes_.push_back(std::move(r));
 }
 
+void Router::HandleUnmatched(std::string prefix, UnmatchedHandler handler) {
+  subtrees_.push_back(Subtree{std::move(prefix), std::move(handler)});
+}
+
 bool Router::HasRoute(std::string_view method, std::string_view pattern) const {
   return std::any_of(routes_.begin(), routes_.end(),
                      [&](const Route& r) { return r.method == method && r.pattern == pattern; });
 }
 
 Router::Match Router::Find(std::string_view method, std::string_view raw_path) const {
+  for (const Subtree& t : subtrees_) {
+    if (!raw_path.starts_with(t.prefix)) continue;
+    Match m = FindRoute(method, CleanPath(raw_path));
+    if (m.handler == nullptr && !m.bad_path) m.unmatched = &t.handler;
+    return m;
+  }
+  return FindRoute(method, raw_path);
+}
+
+Router::Match Router::FindRoute(std::string_view method, std::string_view raw_path) const {
   Match m;
   const std::vector<std::string_view> segments = SplitPath(raw_path);
-  std::vector<std::string> allowed;
   const Route* get_route = nullptr;
   std::vector<std::pair<std::string, std::string>> get_params;
   for (const Route& r : routes_) {
@@ -85,16 +119,19 @@ Router::Match Router::Find(std::string_view method, std::string_view raw_path) c
       get_route = &r;
       get_params = std::move(params);
     }
-    allowed.push_back(r.method);
-    if (r.method == "GET") allowed.emplace_back("HEAD");
+    m.allowed.push_back(r.method);
   }
   if (get_route != nullptr) {
     m.handler = &get_route->handler;
     m.params = std::move(get_params);
     return m;
   }
-  std::sort(allowed.begin(), allowed.end());
-  allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+  std::sort(m.allowed.begin(), m.allowed.end());
+  m.allowed.erase(std::unique(m.allowed.begin(), m.allowed.end()), m.allowed.end());
+  std::vector<std::string> allowed = m.allowed;
+  if (std::binary_search(allowed.begin(), allowed.end(), "GET")) {
+    allowed.insert(std::upper_bound(allowed.begin(), allowed.end(), "HEAD"), "HEAD");
+  }
   for (const std::string& a : allowed) {
     if (!m.allow.empty()) m.allow += ", ";
     m.allow += a;

@@ -2,8 +2,10 @@
 // one non-empty path segment ("/api/v2/silence/{id}", "/api/v1/label/{name}/values"); a
 // parameter's value is percent-decoded after matching, so an encoded '/' stays in the value.
 // A path that matches a pattern under another method gets 405 with an Allow header; a GET route
-// also answers HEAD. Handlers run on the server's io_context: long work should be handed to
-// another thread and answered through the Responder of an async route.
+// also answers HEAD. An API mounted under a prefix can answer its own unmatched paths
+// (HandleUnmatched), as Alertmanager's go-openapi router does with JSON errors. Handlers run on the
+// server's io_context: long work should be handed to another thread and answered through the
+// Responder of an async route.
 #pragma once
 
 #include <functional>
@@ -34,17 +36,28 @@ class Responder {
 
 using Handler = std::function<Response(const Request&)>;
 using AsyncHandler = std::function<void(Request, Responder)>;
+// Answers a request that matched no route: `allowed` holds the methods registered for its path
+// (sorted, without the implicit HEAD), empty when the path is unknown.
+using UnmatchedHandler = std::function<Response(std::string_view method, std::string_view raw_path,
+                                                const std::vector<std::string>& allowed)>;
 
 class Router {
  public:
   void Handle(std::string method, std::string pattern, Handler handler);
   void HandleAsync(std::string method, std::string pattern, AsyncHandler handler);
+  // Requests whose path starts with `prefix` ("/api/v2/") are matched after cleaning the path as
+  // Go's path.Clean does (no trailing slash, no empty, "." or ".." segments), and those that
+  // match no route are answered by `handler` instead of the server's plain-text 404 and 405.
+  void HandleUnmatched(std::string prefix, UnmatchedHandler handler);
 
   struct Match {
     const AsyncHandler* handler = nullptr;  // null: no route
     std::vector<std::pair<std::string, std::string>> params;
     std::string allow;      // for 405: the methods the path does accept, "GET, HEAD, POST"
     bool bad_path = false;  // a parameter was not valid percent-encoding
+    // No route: the prefix's own answer, if the path is under one, and the methods for it.
+    const UnmatchedHandler* unmatched = nullptr;
+    std::vector<std::string> allowed;
   };
   // `raw_path` is the path as sent (still percent-encoded).
   Match Find(std::string_view method, std::string_view raw_path) const;
@@ -60,7 +73,14 @@ class Router {
     std::vector<std::string> segments;  // "{name}" for parameters
     AsyncHandler handler;
   };
+  struct Subtree {
+    std::string prefix;
+    UnmatchedHandler handler;
+  };
+  Match FindRoute(std::string_view method, std::string_view raw_path) const;
+
   std::vector<Route> routes_;
+  std::vector<Subtree> subtrees_;
 };
 
 }  // namespace tocsin::http

@@ -246,6 +246,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     Router::Match m = core_->router.Find(req.method, raw_path);
     if (m.bad_path) return Write(Response::Error(400, "400 Bad Request"));
     if (m.handler == nullptr) {
+      if (m.unmatched != nullptr) return Write((*m.unmatched)(req.method, raw_path, m.allowed));
       if (!m.allow.empty()) {
         Response r = Response::Error(405, "Method Not Allowed");
         r.Header("Allow", m.allow);

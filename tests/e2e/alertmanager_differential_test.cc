@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -396,7 +398,23 @@ class AlertmanagerDifferentialTest : public ::testing::Test {
     a.content_type = r.headers["content-type"];
     a.body = r.body;
     a.error = r.error;
+    if (!tocsin && a.status == 405) SortAllowedMethods(a.body);
     return a;
+  }
+
+  // go-openapi lists the methods a path does serve from a Go map, so their order in its 405
+  // message ("but [GET,POST] are") changes from run to run; tocsin sorts them.
+  static void SortAllowedMethods(std::string& body) {
+    const size_t open = body.find('[');
+    const size_t close = body.find(']', open);
+    if (open == std::string::npos || close == std::string::npos) return;
+    std::vector<std::string> methods;
+    std::stringstream list(body.substr(open + 1, close - open - 1));
+    for (std::string m; std::getline(list, m, ',');) methods.push_back(m);
+    std::sort(methods.begin(), methods.end());
+    std::string sorted;
+    for (const std::string& m : methods) sorted += (sorted.empty() ? "" : ",") + m;
+    body.replace(open + 1, close - open - 1, sorted);
   }
 
   // The differences between the two answers; empty when they agree.
@@ -1038,17 +1056,20 @@ TEST_F(AlertmanagerDifferentialTest, ReceiversAndStatus) {
 // What the HTTP layer answers around the API: unknown paths, methods a path does not serve,
 // bodies that are not JSON by their media type.
 TEST_F(AlertmanagerDifferentialTest, MethodsPathsAndMediaTypes) {
-  // go-openapi answers 404 and 405 under /api/v2/ with its JSON error and routes a trailing
-  // slash to the path without it; tocsin's HTTP router answers these for every API alike.
-  constexpr const char* kRouterErrors = "go-openapi's JSON 404/405 and trailing-slash routing";
+  // go-openapi answers 404 and 405 under /api/v2/ with its JSON error, and matches paths after
+  // Go's path.Clean, which drops a trailing slash. (Go's ServeMux in front of it redirects paths
+  // with "//", "." or ".." segments to their clean form with a 301, where tocsin serves them
+  // directly; curl resolves "." and "..", and tests/engine/http/router_test.cc covers them.)
   for (const Case& c : std::vector<Case>{
-           {.method = "PUT", .path = "/api/v2/alerts", .body = "[]", .open = kRouterErrors},
-           {.method = "DELETE", .path = "/api/v2/alerts", .open = kRouterErrors},
-           {.method = "PATCH", .path = "/api/v2/silences", .body = "{}", .open = kRouterErrors},
-           {.method = "POST", .path = "/api/v2/status", .body = "{}", .open = kRouterErrors},
-           {.method = "GET", .path = "/api/v2/nothing", .open = kRouterErrors},
-           {.method = "GET", .path = "/api/v2/silence/", .open = kRouterErrors},
-           {.method = "GET", .path = "/api/v2/alerts/", .open = kRouterErrors},
+           {.method = "PUT", .path = "/api/v2/alerts", .body = "[]"},
+           {.method = "DELETE", .path = "/api/v2/alerts"},
+           {.method = "PATCH", .path = "/api/v2/silences", .body = "{}"},
+           {.method = "POST", .path = "/api/v2/status", .body = "{}"},
+           {.method = "PUT", .path = "/api/v2/silence/0b8e3b5e-8b1e-4a55-9e3f-1d2c3b4a5f60"},
+           {.method = "GET", .path = "/api/v2/nothing"},
+           {.method = "GET", .path = "/api/v2/silence/"},
+           {.method = "GET", .path = "/api/v2/alerts/groups/extra"},
+           {.method = "GET", .path = "/api/v2/receivers/"},
        }) {
     ExpectSame(c);
   }
