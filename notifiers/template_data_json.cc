@@ -7,6 +7,7 @@
 
 #include "engine/template/go_time.h"
 #include "notifiers/template_data.h"
+#include "storage/base/strings.h"
 
 namespace tocsin::notifiers {
 namespace {
@@ -45,54 +46,7 @@ const char* KindName(JsonNode::Kind k) {
   return "value";
 }
 
-void AppendUtf8(std::string& out, uint32_t r) {
-  if (r < 0x80) {
-    out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    out += static_cast<char>(0xC0 | (r >> 6));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else if (r < 0x10000) {
-    out += static_cast<char>(0xE0 | (r >> 12));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (r >> 18));
-    out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  }
-}
-
 constexpr uint32_t kReplacement = 0xFFFD;
-
-// The length of the valid UTF-8 sequence at s[i], or 0 (Go's utf8.DecodeRune rules: no
-// overlongs, no surrogates, nothing above U+10FFFF).
-size_t ValidUtf8Length(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
-  }
-  return n;
-}
 
 // Go's quoteChar: how a syntax error shows the offending byte.
 std::string QuoteChar(unsigned char c) {
@@ -135,7 +89,7 @@ std::string QuoteChar(unsigned char c) {
         std::snprintf(buf, sizeof buf, "\\u%04x", c);
         s = buf;
       } else {
-        AppendUtf8(s, c);  // the byte read as a Latin-1 rune, as Go's string(c) does
+        AppendRune(s, c);  // the byte read as a Latin-1 rune, as Go's string(c) does
       }
     }
   }
@@ -311,7 +265,7 @@ class Parser {
                 uint32_t low;
                 if (!ParseHex4(&low)) return false;
                 if (low >= 0xDC00 && low < 0xE000) {
-                  AppendUtf8(out, 0x10000 + ((r - 0xD800) << 10) + (low - 0xDC00));
+                  AppendRune(out, 0x10000 + ((r - 0xD800) << 10) + (low - 0xDC00));
                   break;
                 }
                 pos_ = save;  // not a pair: the second escape is read on its own
@@ -320,7 +274,7 @@ class Parser {
             } else if (r >= 0xDC00 && r < 0xE000) {
               r = kReplacement;
             }
-            AppendUtf8(out, r);
+            AppendRune(out, r);
             break;
           }
           default:
@@ -334,13 +288,14 @@ class Parser {
         ++pos_;
         continue;
       }
-      const size_t n = ValidUtf8Length(in_, pos_);
-      if (n == 0) {
-        AppendUtf8(out, kReplacement);
-        ++pos_;
+      // An invalid sequence becomes U+FFFD one byte at a time, as Go decodes it.
+      const size_t start = pos_;
+      bool valid = true;
+      DecodeRune(in_, pos_, &valid);
+      if (valid) {
+        out.append(in_.substr(start, pos_ - start));
       } else {
-        out.append(in_.substr(pos_, n));
-        pos_ += n;
+        AppendRune(out, kReplacement);
       }
     }
   }

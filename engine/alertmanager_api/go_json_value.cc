@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "storage/base/strings.h"
+
 namespace tocsin::alertmanager_api::internal {
 namespace {
 
@@ -312,34 +314,6 @@ int EscapeAt(std::string_view s, size_t i) {
   return v;
 }
 
-// The length of the valid UTF-8 sequence at `i` (as Go's utf8.DecodeRune accepts it: no
-// overlong forms, no surrogates, nothing above U+10FFFF), or 0.
-size_t Utf8Length(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xbf;
-  if (c >= 0xc2 && c <= 0xdf) {
-    n = 2;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    n = 3;
-    if (c == 0xe0) lo = 0xa0;
-    if (c == 0xed) hi = 0x9f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    n = 4;
-    if (c == 0xf0) lo = 0x90;
-    if (c == 0xf4) hi = 0x8f;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
-  }
-  return n;
-}
-
 }  // namespace
 
 std::optional<std::string> ReplaceInvalidStringText(std::string_view s) {
@@ -379,13 +353,11 @@ std::optional<std::string> ReplaceInvalidStringText(std::string_view s) {
         i += unit >= 0 ? 6 : 2;
       }
     } else if (c >= 0x80) {
-      const size_t n = Utf8Length(s, i);
-      if (n == 0) {
-        replace(i, 1);
-        i += 1;
-      } else {
-        i += n;
-      }
+      // An invalid sequence is replaced one byte at a time, as Go decodes it.
+      const size_t start = i;
+      bool valid = true;
+      DecodeRune(s, i, &valid);
+      if (!valid) replace(start, 1);
     } else {
       ++i;
     }
