@@ -155,18 +155,6 @@ TEST(EvalAggregate, GroupingARangeFunctionFromLabelViewsEqualsGroupingItsResult)
             "{__name__=\"reqs_total\"} 83\n");
 }
 
-// A result's lines sorted: the store presents series in id order, a TestQuerier sorted, so
-// groups appear in different orders.
-std::string SortedLines(const std::string& rendered) {
-  std::vector<std::string> lines;
-  std::istringstream in(rendered);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  std::sort(lines.begin(), lines.end());
-  std::string out;
-  for (const auto& l : lines) out += l + "\n";
-  return out;
-}
-
 // The same counters in the series store, whose selections carry symbol ids (aggregations group
 // on them) and each window's last sample from the ring's header, with rings that wrap, and in
 // a TestQuerier, which has neither (grouping on the label strings, last samples read from the

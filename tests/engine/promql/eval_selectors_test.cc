@@ -71,17 +71,6 @@ TEST(EvalSelectors, AnchoredRangeVectorAddsBoundaryPoints) {
   EXPECT_EQ(Query(q, "m[90s] anchored", 3 * kMinute).value, "{__name__=\"m\"} 2@90 3@120 4@180\n");
 }
 
-// The store and the TestQuerier present series in different orders.
-std::string SortedLines(const std::string& rendered) {
-  std::vector<std::string> lines;
-  std::istringstream in(rendered);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  std::sort(lines.begin(), lines.end());
-  std::string out;
-  for (const auto& l : lines) out += l + "\n";
-  return out;
-}
-
 // Instant selectors over the series store take each series' sample straight from its visit
 // (for an instant query the window's last sample, from the ring header when the window ends at
 // the newest sample) and build label sets only for series that yield one. The same data in a

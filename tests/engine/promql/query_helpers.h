@@ -3,13 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "engine/promql/engine.h"
-#include "storage/base/go_float.h"
 #include "engine/promql/parser.h"
+#include "storage/base/go_float.h"
 #include "tests/engine/promql/test_querier.h"
 
 namespace tocsin::promql::testing {
@@ -40,6 +42,18 @@ inline std::string Render(const Value& v) {
     out << '"' << str->v << '"';
   }
   return out.str();
+}
+
+// Render()'s lines sorted, for comparing results whose series come in different orders (the
+// store presents series in id order, a TestQuerier in label order).
+inline std::string SortedLines(const std::string& rendered) {
+  std::vector<std::string> lines;
+  std::istringstream in(rendered);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
 }
 
 struct QueryOutcome {
