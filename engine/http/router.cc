@@ -38,6 +38,18 @@ std::string CleanPath(std::string_view path) {
   return out;
 }
 
+// Whether CleanPath would leave `path` as it is: the common case, checked without allocating.
+bool IsCleanPath(std::string_view path) {
+  if (path.size() > 1 && path.back() == '/') return false;
+  for (size_t start = 1; start <= path.size();) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    const std::string_view segment = path.substr(start, end - start);
+    if ((segment.empty() && end < path.size()) || segment == "." || segment == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 bool IsParam(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
@@ -75,7 +87,8 @@ bool Router::HasRoute(std::string_view method, std::string_view pattern) const {
 Router::Match Router::Find(std::string_view method, std::string_view raw_path) const {
   for (const Subtree& t : subtrees_) {
     if (!raw_path.starts_with(t.prefix)) continue;
-    Match m = FindRoute(method, CleanPath(raw_path));
+    Match m = IsCleanPath(raw_path) ? FindRoute(method, raw_path)
+                                    : FindRoute(method, CleanPath(raw_path));
     if (m.handler == nullptr && !m.bad_path) m.unmatched = &t.handler;
     return m;
   }
